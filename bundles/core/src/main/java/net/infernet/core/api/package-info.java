@@ -1,0 +1,7 @@
+/** Protocol data types shared by every role: chat requests, tokens, usage, job states, nodes, receipts, error codes. */
+@Export
+@Version("1.0.0")
+package net.infernet.core.api;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
