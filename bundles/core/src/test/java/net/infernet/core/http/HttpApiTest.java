@@ -47,8 +47,10 @@ class HttpApiTest {
                 .getMessage().contains("between"));
         assertEquals("field 'stream' must be true or false",
                 assertThrows(InfernetException.class, () -> JsonFields.optBoolean(o, "stream", false)).getMessage());
-        assertEquals("field 'model' is required and must be a non-empty string",
+        assertEquals("field 'model' must be a string",
                 assertThrows(InfernetException.class, () -> JsonFields.requireString(o, "model")).getMessage());
+        assertEquals("field 'messages' is required and must be a non-empty string",
+                assertThrows(InfernetException.class, () -> JsonFields.requireString(o, "messages")).getMessage());
     }
 
     @Test
