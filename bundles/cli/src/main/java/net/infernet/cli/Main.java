@@ -42,12 +42,27 @@ public final class Main {
             usage(cli);
             return args.isEmpty() ? Cli.USAGE : Cli.OK;
         }
+        if (List.of("--version", "version").contains(args.get(0))) {
+            cli.out().println("infernet " + version());
+            return Cli.OK;
+        }
         Command command = commands.get(args.get(0));
         if (command == null) {
             cli.err().println("infernet: unknown command '" + args.get(0) + "' (see 'infernet help')");
             return Cli.USAGE;
         }
         return command.run(args.subList(1, args.size()), cli);
+    }
+
+    /** The Bundle-Version of the CLI jar (the CLI runs from a plain classpath, so read its own manifest). */
+    static String version() {
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(
+                Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toFile())) {
+            String v = jar.getManifest().getMainAttributes().getValue("Bundle-Version");
+            return v == null ? "unknown" : v;
+        } catch (Exception notAJar) {
+            return "development";
+        }
     }
 
     private void usage(Cli cli) {
