@@ -1,0 +1,155 @@
+package net.infernet.bench.startup;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Start-up and idle-memory benchmark (issue 2): from {@code java -jar all-in-one.jar} to the first successful
+ * {@code GET /api/v1/health}, and the resident memory of an idle node distribution, each measured side by side
+ * with {@link BaselineHealthServer} in the same run. Both use the JVM options of {@code distro/jvm.options}.
+ *
+ * <p>Usage: {@code java -cp bench/target/benchmarks.jar net.infernet.bench.startup.StartupBench [repo-root] [runs]}
+ */
+public final class StartupBench {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
+
+    private StartupBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
+        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        List<String> jvm = Files.readAllLines(root.resolve("distro/jvm.options")).stream()
+                .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).collect(Collectors.toList());
+        String self = Path.of(StartupBench.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        Path allInOne = root.resolve("distro/target/all-in-one.jar");
+        Path node = root.resolve("distro/target/node.jar");
+
+        List<Long> base = new ArrayList<>();
+        List<Long> infernet = new ArrayList<>();
+        for (int i = 0; i < runs; i++) { // interleaved so both see the same machine load
+            base.add(readyMillis(baselineCommand(jvm, self)));
+            infernet.add(readyMillis(distributionCommand(jvm, allInOne)));
+        }
+        long baseRss = idleRssKb(baselineCommand(jvm, self));
+        long nodeRss = idleRssKb(distributionCommand(jvm, node));
+
+        System.out.printf("start-up to first health answer, median of %d runs:%n", runs);
+        System.out.printf("  baseline (JDK HttpServer)   %6d ms%n", median(base));
+        System.out.printf("  all-in-one distribution     %6d ms   ratio %.2fx   (target <= 1500 ms)%n",
+                median(infernet), (double) median(infernet) / median(base));
+        System.out.printf("idle resident memory after 10 s:%n");
+        System.out.printf("  baseline (JDK HttpServer)   %6.1f MB%n", baseRss / 1024.0);
+        System.out.printf("  node distribution           %6.1f MB   ratio %.2fx   (target <= 96 MB)%n",
+                nodeRss / 1024.0, (double) nodeRss / baseRss);
+    }
+
+    private interface Command {
+        List<String> at(int port, Path dataDir);
+    }
+
+    private static Command baselineCommand(List<String> jvm, String benchJar) {
+        return (port, dataDir) -> {
+            List<String> cmd = new ArrayList<>(List.of("java"));
+            cmd.addAll(jvm);
+            cmd.addAll(List.of("-cp", benchJar, BaselineHealthServer.class.getName(), String.valueOf(port)));
+            return cmd;
+        };
+    }
+
+    private static Command distributionCommand(List<String> jvm, Path jar) {
+        return (port, dataDir) -> {
+            List<String> cmd = new ArrayList<>(List.of("java"));
+            cmd.addAll(jvm);
+            cmd.addAll(List.of("-Dorg.osgi.service.http.port=" + port, "-Dinfernet.data.dir=" + dataDir,
+                    "-Dinfernet.config.dir=" + dataDir.resolve("config"),
+                    "-Dfelix.fileinstall.dir=" + dataDir.resolve("deploy"), "-jar", jar.toString()));
+            return cmd;
+        };
+    }
+
+    private static long readyMillis(Command command) throws Exception {
+        int port = freePort();
+        Path dataDir = Files.createTempDirectory("infernet-bench");
+        Files.createDirectories(dataDir.resolve("deploy"));
+        long start = System.nanoTime();
+        Process p = new ProcessBuilder(command.at(port, dataDir)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            waitHealthy(port, p);
+            return (System.nanoTime() - start) / 1_000_000;
+        } finally {
+            stop(p);
+        }
+    }
+
+    private static long idleRssKb(Command command) throws Exception {
+        int port = freePort();
+        Path dataDir = Files.createTempDirectory("infernet-bench");
+        Files.createDirectories(dataDir.resolve("deploy"));
+        Process p = new ProcessBuilder(command.at(port, dataDir)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            waitHealthy(port, p);
+            Thread.sleep(10_000);
+            for (String line : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+            throw new IllegalStateException("no VmRSS for pid " + p.pid());
+        } finally {
+            stop(p);
+        }
+    }
+
+    private static void waitHealthy(int port, Process p) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/health"))
+                .timeout(Duration.ofSeconds(1)).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("process exited with " + p.exitValue());
+            }
+            try {
+                if (HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(5);
+        }
+        throw new IllegalStateException("no health answer within 60 s");
+    }
+
+    private static void stop(Process p) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+}
