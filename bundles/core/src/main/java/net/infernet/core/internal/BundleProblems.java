@@ -1,5 +1,7 @@
 package net.infernet.core.internal;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,6 +11,10 @@ import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleListener;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.FrameworkListener;
+import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.framework.wiring.FrameworkWiring;
+import org.osgi.resource.Namespace;
+import org.osgi.resource.Requirement;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -17,7 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Remembers why bundles failed to resolve or start (for example a backend dropped into {@code deploy/} whose
- * imports nobody exports), logs one clear line per failure, and forgets it once the bundle starts or goes away.
+ * imports nobody exports), logs one clear line per failure, and forgets it once the bundle resolves or goes away.
+ * A newly installed or updated bundle is resolved at once; if that fails, the requirements no installed bundle
+ * provides are named.
  */
 @Component(service = BundleProblems.class, immediate = true)
 public final class BundleProblems implements FrameworkListener, BundleListener {
@@ -52,10 +60,36 @@ public final class BundleProblems implements FrameworkListener, BundleListener {
 
     @Override
     public void bundleChanged(BundleEvent event) {
-        int type = event.getType();
-        if (type == BundleEvent.STARTED || type == BundleEvent.UNINSTALLED) {
-            problems.remove(event.getBundle().getBundleId());
+        Bundle bundle = event.getBundle();
+        switch (event.getType()) {
+            case BundleEvent.INSTALLED, BundleEvent.UPDATED -> checkResolvable(bundle);
+            case BundleEvent.RESOLVED, BundleEvent.STARTED, BundleEvent.UNINSTALLED ->
+                    problems.remove(bundle.getBundleId());
+            default -> { }
         }
+    }
+
+    private void checkResolvable(Bundle bundle) {
+        FrameworkWiring wiring = context.getBundle(0).adapt(FrameworkWiring.class);
+        if (bundle.getState() != Bundle.INSTALLED || wiring.resolveBundles(List.of(bundle))) {
+            return;
+        }
+        String why = "cannot resolve: missing " + missingRequirements(bundle, wiring);
+        problems.put(bundle.getBundleId(), why);
+        LOG.error("event=bundle_unresolved bundle={} version={} location={} reason=\"{}\"", bundle.getSymbolicName(),
+                bundle.getVersion(), bundle.getLocation(), why);
+    }
+
+    private static String missingRequirements(Bundle bundle, FrameworkWiring wiring) {
+        BundleRevision revision = bundle.adapt(BundleRevision.class);
+        List<String> missing = new ArrayList<>();
+        for (Requirement r : revision.getRequirements(null)) {
+            boolean optional = Namespace.RESOLUTION_OPTIONAL.equals(r.getDirectives().get(Namespace.REQUIREMENT_RESOLUTION_DIRECTIVE));
+            if (!optional && wiring.findProviders(r).isEmpty()) {
+                missing.add(r.getNamespace() + " " + r.getDirectives().get(Namespace.REQUIREMENT_FILTER_DIRECTIVE));
+            }
+        }
+        return missing.isEmpty() ? "(a requirement conflicts with the installed bundles)" : String.join(", ", missing);
     }
 
     /** Why the bundle is not running, if it failed to resolve or start. */
