@@ -1,0 +1,62 @@
+package net.infernet.protocol.crypto;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/** bitcoin/bips bip-0340/test-vectors.csv: signing rows (with a secret key) and all verification rows. */
+class Bip340VectorsTest {
+    @TestFactory
+    List<DynamicTest> officialVectors() {
+        List<DynamicTest> tests = new ArrayList<>();
+        String[] lines = Vectors.text("bip340-test-vectors.csv").split("\r?\n");
+        for (int i = 1; i < lines.length; i++) {
+            String[] f = lines[i].split(",", -1);
+            String index = f[0];
+            byte[] pub = Hex.decode(f[2]);
+            byte[] msg = Hex.decode(f[4]);
+            byte[] sig = Hex.decode(f[5]);
+            boolean expected = f[6].equals("TRUE");
+            tests.add(DynamicTest.dynamicTest("vector " + index + " " + f[7], () -> {
+                if (!f[1].isEmpty()) {
+                    byte[] secret = Hex.decode(f[1]);
+                    assertArrayEquals(pub, Schnorr.xOnlyPublicKey(secret), "public key");
+                    assertArrayEquals(sig, Schnorr.sign(msg, secret, Hex.decode(f[3])), "signature");
+                }
+                assertEquals(expected, Schnorr.verify(msg, pub, sig));
+            }));
+        }
+        assertTrue(tests.size() >= 10);
+        return tests;
+    }
+
+    @Test
+    void randomRoundTripsAndTampering() {
+        SecureRandom r = new SecureRandom();
+        for (int i = 0; i < 20; i++) {
+            byte[] secret = new byte[32];
+            r.nextBytes(secret);
+            byte[] aux = new byte[32];
+            r.nextBytes(aux);
+            byte[] msg = new byte[32];
+            r.nextBytes(msg);
+            byte[] pub = Schnorr.xOnlyPublicKey(secret);
+            byte[] sig = Schnorr.sign(msg, secret, aux);
+            assertTrue(Schnorr.verify(msg, pub, sig));
+            byte[] bad = sig.clone();
+            bad[i % 64] ^= 1;
+            assertFalse(Schnorr.verify(msg, pub, bad));
+            msg[0] ^= 1;
+            assertFalse(Schnorr.verify(msg, pub, sig));
+        }
+        assertFalse(Schnorr.verify(new byte[32], new byte[32], new byte[63]));
+    }
+}
