@@ -22,6 +22,8 @@ public final class Main {
     static List<Command> commands() {
         List<Command> all = new ArrayList<>();
         all.add(new BundlesCommand());
+        all.add(new net.infernet.cli.keys.KeysCommand());
+        all.add(new net.infernet.cli.keys.InitCommand());
         return all;
     }
 
