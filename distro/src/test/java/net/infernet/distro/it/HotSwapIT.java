@@ -4,16 +4,11 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import javax.inject.Inject;
 import net.infernet.core.backend.InferenceBackend;
 import org.junit.Test;
@@ -82,7 +77,8 @@ public class HotSwapIT {
     public void bundleThatCannotResolveIsReportedAndTheRuntimeKeepsServing() throws Exception {
         Path deploy = Path.of(context.getProperty("felix.fileinstall.dir"));
         Path broken = deploy.resolve("broken-backend.jar");
-        writeBundle(broken, "net.infernet.it.broken", "net.infernet.does.not.exist;version=\"[1,2)\"");
+        TestBundles.write(broken, "net.infernet.it.broken",
+                java.util.Map.of("Import-Package", "net.infernet.does.not.exist;version=\"[1,2)\""));
 
         String problem = await("the unresolvable bundle is listed with its problem", () -> {
             try {
@@ -127,20 +123,5 @@ public class HotSwapIT {
             Thread.sleep(100);
         }
         throw new AssertionError("timed out waiting: " + what);
-    }
-
-    private static void writeBundle(Path file, String symbolicName, String imports) throws IOException {
-        Manifest manifest = new Manifest();
-        Attributes a = manifest.getMainAttributes();
-        a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        a.putValue("Bundle-ManifestVersion", "2");
-        a.putValue("Bundle-SymbolicName", symbolicName);
-        a.putValue("Bundle-Version", "1.0.0");
-        a.putValue("Import-Package", imports);
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        try (OutputStream out = Files.newOutputStream(tmp); JarOutputStream jar = new JarOutputStream(out, manifest)) {
-            jar.flush();
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
     }
 }
