@@ -11,11 +11,11 @@ import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.params.ECDomainParameters;
-import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 import org.bouncycastle.math.ec.ECAlgorithms;
 import org.bouncycastle.math.ec.ECPoint;
+import org.bouncycastle.util.BigIntegers;
 
 /**
  * ECDSA over secp256k1 as Ethereum uses it: RFC 6979 deterministic nonces (BouncyCastle's
@@ -103,30 +103,48 @@ public final class Ecdsa {
         }
     }
 
-    /** Signs a 32-byte hash with RFC 6979 nonces; the result has low s and the matching recovery id. */
+    /**
+     * Signs a 32-byte hash with RFC 6979 nonces; the result has low s and the matching recovery id.
+     *
+     * <p>The computation is BouncyCastle's {@code ECDSASigner.generateSignature} step by step (its
+     * {@link HMacDSAKCalculator}, its fixed-point comb multiplier, the same {@code r = (k·G).x mod n},
+     * {@code s = k⁻¹(e + d·r) mod n}), written out only because the signer does not expose {@code k·G}, whose y
+     * parity is the recovery id; recovering it afterwards by trial would cost two more multiplications. A test
+     * checks the result against {@code ECDSASigner} itself.
+     */
     public static Signature sign(byte[] hash32, byte[] secret32) {
         if (hash32 == null || hash32.length != 32) {
             throw new IllegalArgumentException("ECDSA signs a 32-byte hash");
         }
         BigInteger d = Secp256k1.scalar(secret32)
                 .orElseThrow(() -> new IllegalArgumentException("secret key must be in [1, n-1]"));
-        ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
-        signer.init(true, new ECPrivateKeyParameters(d, DOMAIN));
-        BigInteger[] rs = signer.generateSignature(hash32);
-        BigInteger r = rs[0];
-        BigInteger s = rs[1];
-        if (s.compareTo(Secp256k1.HALF_N) > 0) {
-            // (r, n−s) is the same signature with R negated: Ethereum and Bitcoin only accept this form
-            s = Secp256k1.N.subtract(s);
-        }
-        ECPoint publicKey = Secp256k1.multiplyG(d);
-        for (int recId = 0; recId < 2; recId++) {
-            Optional<ECPoint> q = recover(hash32, r, s, recId);
-            if (q.isPresent() && q.get().equals(publicKey)) {
-                return new Signature(r, s, recId);
+        BigInteger n = Secp256k1.N;
+        BigInteger e = new BigInteger(1, hash32); // 256-bit hash, 256-bit order: no truncation
+        HMacDSAKCalculator kCalculator = new HMacDSAKCalculator(new SHA256Digest());
+        kCalculator.init(n, d, hash32);
+        while (true) {
+            BigInteger k = kCalculator.nextK();
+            ECPoint rPoint = Secp256k1.multiplyG(k);
+            BigInteger rx = rPoint.getAffineXCoord().toBigInteger();
+            BigInteger r = rx.mod(n);
+            if (r.signum() == 0) {
+                continue;
             }
+            BigInteger s = BigIntegers.modOddInverse(n, k).multiply(e.add(d.multiply(r))).mod(n);
+            if (s.signum() == 0) {
+                continue;
+            }
+            int recId = (rPoint.getAffineYCoord().testBitZero() ? 1 : 0) | (rx.compareTo(n) >= 0 ? 2 : 0);
+            if (s.compareTo(Secp256k1.HALF_N) > 0) {
+                // (r, n−s) is the same signature with R negated: Ethereum and Bitcoin only accept this form
+                s = n.subtract(s);
+                recId ^= 1;
+            }
+            if (recId > 1) {
+                continue; // R.x ≥ n (probability 2^-128): not expressible with v ∈ {27, 28}
+            }
+            return new Signature(r, s, recId);
         }
-        throw new IllegalStateException("no recovery id matches (R.x ≥ n, probability 2^-128)");
     }
 
     /** The public key that produced the signature over the hash (SEC 1 §4.1.6), or empty. */

@@ -9,6 +9,7 @@ import org.bouncycastle.math.ec.ECCurve;
 import org.bouncycastle.math.ec.ECMultiplier;
 import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
+import org.bouncycastle.math.ec.WNafUtil;
 import org.bouncycastle.util.BigIntegers;
 
 /**
@@ -24,6 +25,12 @@ public final class Secp256k1 {
     public static final BigInteger HALF_N = N.shiftRight(1);
     public static final BigInteger P = CURVE.getField().getCharacteristic();
     private static final ECMultiplier BASE = new FixedPointCombMultiplier();
+
+    static {
+        // widest wNAF table BouncyCastle's double-scalar multiplication uses (8): fewer additions for the s·G half
+        // of every Schnorr verification and ECDSA recovery; 64 points, computed once
+        WNafUtil.precompute(G, 8, true);
+    }
 
     private Secp256k1() {
     }

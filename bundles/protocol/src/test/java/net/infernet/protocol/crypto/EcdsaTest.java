@@ -31,6 +31,27 @@ class EcdsaTest {
     }
 
     @Test
+    void signMatchesBouncyCastlesEcdsaSignerAndRecoversTheKey() {
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        org.bouncycastle.crypto.params.ECDomainParameters domain = new org.bouncycastle.crypto.params.ECDomainParameters(
+                Secp256k1.CURVE, Secp256k1.G, Secp256k1.N);
+        for (int i = 0; i < 50; i++) {
+            byte[] secret = new byte[32];
+            random.nextBytes(secret);
+            byte[] hash = new byte[32];
+            random.nextBytes(hash);
+            Ecdsa.Signature ours = Ecdsa.sign(hash, secret);
+            org.bouncycastle.crypto.signers.ECDSASigner bc = new org.bouncycastle.crypto.signers.ECDSASigner(
+                    new org.bouncycastle.crypto.signers.HMacDSAKCalculator(new org.bouncycastle.crypto.digests.SHA256Digest()));
+            bc.init(true, new org.bouncycastle.crypto.params.ECPrivateKeyParameters(new BigInteger(1, secret), domain));
+            BigInteger[] rs = bc.generateSignature(hash);
+            assertEquals(rs[0], ours.r());
+            assertEquals(rs[1].min(Secp256k1.N.subtract(rs[1])), ours.s());
+            assertEquals(Optional.of(Secp256k1.multiplyG(new BigInteger(1, secret))), Ecdsa.recover(hash, ours));
+        }
+    }
+
+    @Test
     void derEncodingIsTheAsn1Sequence() {
         Ecdsa.Signature sig = Ecdsa.sign(Hashes.keccak256("der"), SECRET);
         byte[] der = sig.toDer();
