@@ -21,10 +21,18 @@ public final class Schnorr {
     public static byte[] sign(byte[] message, byte[] secret32, byte[] aux32) {
         BigInteger d0 = Secp256k1.scalar(secret32)
                 .orElseThrow(() -> new IllegalArgumentException("secret key must be in [1, n-1]"));
+        return sign(message, d0, Secp256k1.multiplyG(d0), aux32);
+    }
+
+    /**
+     * Signs with a key whose public point the caller already holds (a {@code NodeKey}), saving one of the two
+     * base-point multiplications. {@code publicKey} must be {@code d0·G}, normalized.
+     */
+    public static byte[] sign(byte[] message, BigInteger d0, ECPoint publicKey, byte[] aux32) {
         if (aux32 == null || aux32.length != 32) {
             throw new IllegalArgumentException("aux_rand must be 32 bytes");
         }
-        ECPoint p = Secp256k1.multiplyG(d0);
+        ECPoint p = publicKey;
         BigInteger d = Secp256k1.hasEvenY(p) ? d0 : Secp256k1.N.subtract(d0);
         byte[] px = Secp256k1.xBytes(p);
         byte[] t = Secp256k1.bytes32(d);

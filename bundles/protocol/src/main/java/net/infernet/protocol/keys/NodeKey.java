@@ -17,11 +17,13 @@ import org.bouncycastle.math.ec.ECPoint;
  */
 public final class NodeKey {
     private final byte[] secret;
+    private final BigInteger d;
     private final ECPoint publicPoint;
     private final byte[] xOnly;
 
     private NodeKey(byte[] secret, BigInteger d) {
         this.secret = secret;
+        this.d = d;
         this.publicPoint = Secp256k1.multiplyG(d);
         this.xOnly = Secp256k1.xBytes(publicPoint);
     }
@@ -98,7 +100,7 @@ public final class NodeKey {
     public byte[] schnorrSign(byte[] message, SecureRandom random) {
         byte[] aux = new byte[32];
         random.nextBytes(aux);
-        return Schnorr.sign(message, secret, aux);
+        return Schnorr.sign(message, d, publicPoint, aux);
     }
 
     /** RFC 6979 ECDSA signature (low s, recovery id) of a 32-byte hash. */
