@@ -1,5 +1,6 @@
 package net.infernet.protocol.auth;
 
+import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import net.infernet.protocol.crypto.Hex;
@@ -34,6 +35,20 @@ public final class RequestSigner {
         byte[] message = AuthMessage.of(method, pathWithQuery, body, nonceHex, timestamp);
         byte[] sig = key.schnorrSign(message, random);
         return VERSION + "." + Hex.encode(sig) + "." + nonceHex + "." + timestamp;
+    }
+
+    /** Signs a request to {@code uri}: the signed path is {@link #pathWithQuery(URI)}. */
+    public String sign(String method, URI uri, byte[] body) {
+        return sign(method, pathWithQuery(uri), body);
+    }
+
+    /**
+     * The path as it goes on the request line: raw (still percent-encoded) path plus {@code ?} and the raw query when
+     * there is one. On the servlet side the same string is {@code getRequestURI()} plus {@code "?" + getQueryString()}.
+     */
+    public static String pathWithQuery(URI uri) {
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
     }
 
     /** The public key (64 hex) the control plane must know to verify these headers. */

@@ -150,6 +150,15 @@ class SignedRequestTest {
     }
 
     @Test
+    void uriFormSignsTheRawPathAndQuery() {
+        java.net.URI uri = java.net.URI.create("http://127.0.0.1:3000/api/v1/cprs/cpr%201?x=a%20b&y=1");
+        assertEquals("/api/v1/cprs/cpr%201?x=a%20b&y=1", RequestSigner.pathWithQuery(uri));
+        assertEquals("/", RequestSigner.pathWithQuery(java.net.URI.create("http://h:1")));
+        String h = signer.sign("GET", uri, null);
+        verifier.verify("GET", "/api/v1/cprs/cpr%201?x=a%20b&y=1", null, h, node.publicKeyHex());
+    }
+
+    @Test
     void worksWithTheSystemClock() {
         RequestSigner s = new RequestSigner(node, Clock.system(ZoneOffset.UTC));
         new RequestVerifier(Clock.systemUTC(), 10).verify("PUT", "/a", BODY, s.sign("PUT", "/a", BODY),
