@@ -1,0 +1,25 @@
+package net.infernet.store;
+
+import java.time.Instant;
+import java.util.Optional;
+import net.infernet.core.api.JobState;
+
+/**
+ * One job. {@code requestJson} is the normalized request (model, messages, sampling, extra) the node receives;
+ * {@code attempt} grows each time the job is re-queued, so a late message from an earlier attempt's node can never
+ * complete the job a second time.
+ */
+public record JobRecord(String id, String tokenId, String clientPubkey, String model, String requestJson,
+        Optional<String> nodePin, JobState state, Optional<String> nodeId, int attempt, long receiptSerial,
+        Optional<String> streamTokenHash, Instant createdAt, Optional<Instant> startedAt,
+        Optional<Instant> completedAt, Optional<String> content, int promptTokens, int completionTokens,
+        Optional<String> finishReason, Optional<String> error, Optional<String> errorMessage) {
+
+    /** A new pending job. */
+    public static JobRecord pending(String id, String tokenId, String clientPubkey, String model, String requestJson,
+            Optional<String> nodePin, Instant createdAt) {
+        return new JobRecord(id, tokenId, clientPubkey, model, requestJson, nodePin, JobState.PENDING,
+                Optional.empty(), 0, 0, Optional.empty(), createdAt, Optional.empty(), Optional.empty(),
+                Optional.empty(), 0, 0, Optional.empty(), Optional.empty(), Optional.empty());
+    }
+}

@@ -1,0 +1,32 @@
+package net.infernet.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A registered node as the control plane remembers it.
+ *
+ * @param status {@code approved} or {@code pending_approval}
+ * @param gpusJson the {@code gpus} array of the registration, kept verbatim as JSON
+ */
+public record NodeRecord(String id, String publicKey, String name, String address, int port, String vramTier,
+        String gpusJson, List<String> servedModels, String backend, String status, Instant registeredAt,
+        Optional<Instant> lastSeen, int activeJobs, int maxJobs, double tokensPerSecond,
+        Optional<String> payoutChain, Optional<String> payoutAddress) {
+    public static final String APPROVED = "approved";
+    public static final String PENDING_APPROVAL = "pending_approval";
+
+    public NodeRecord {
+        servedModels = List.copyOf(servedModels);
+    }
+
+    public boolean approved() {
+        return APPROVED.equals(status);
+    }
+
+    /** Online = heard from within {@code offlineAfter} of {@code now} (the book: 90 s). */
+    public boolean online(Instant now, java.time.Duration offlineAfter) {
+        return lastSeen.map(t -> !t.plus(offlineAfter).isBefore(now)).orElse(false);
+    }
+}

@@ -1,0 +1,122 @@
+package net.infernet.store.internal;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import net.infernet.core.api.ErrorCode;
+import net.infernet.core.api.InfernetException;
+
+/**
+ * A tiny connection pool with transactions. Drivers are instantiated directly rather than found through
+ * {@code DriverManager}, whose class-loader check fails inside OSGi when the caller's bundle did not load the driver.
+ */
+final class Db implements AutoCloseable {
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private final java.sql.Driver driver;
+    private final String url;
+    private final Properties props = new Properties();
+    private final BlockingQueue<Connection> idle;
+    private final String kind;
+
+    Db(String url, String user, String password, int poolSize) {
+        this.url = url;
+        if (url.startsWith("jdbc:h2:")) {
+            driver = new org.h2.Driver();
+            kind = "h2";
+        } else if (url.startsWith("jdbc:postgresql:")) {
+            driver = new org.postgresql.Driver();
+            kind = "postgresql";
+        } else {
+            throw new InfernetException(ErrorCode.BAD_REQUEST,
+                    "unsupported JDBC URL (expected jdbc:h2: or jdbc:postgresql:)");
+        }
+        if (!user.isEmpty()) {
+            props.setProperty("user", user);
+        }
+        if (!password.isEmpty()) {
+            props.setProperty("password", password);
+        }
+        this.idle = new ArrayBlockingQueue<>(Math.max(1, poolSize));
+    }
+
+    String kind() {
+        return kind;
+    }
+
+    /** Runs {@code work} in one transaction: commit on success, roll back on any failure. */
+    <T> T tx(Work<T> work) {
+        Connection c = borrow();
+        boolean ok = false;
+        try {
+            T result = work.run(c);
+            c.commit();
+            ok = true;
+            return result;
+        } catch (SQLException e) {
+            throw new InfernetException(ErrorCode.INTERNAL_ERROR, "database error: " + e.getSQLState(), e);
+        } finally {
+            if (!ok) {
+                try {
+                    c.rollback();
+                } catch (SQLException ignored) {
+                    // the connection is broken; it is closed instead of being pooled
+                }
+            }
+            giveBack(c, ok);
+        }
+    }
+
+    private Connection borrow() {
+        Connection c = idle.poll();
+        try {
+            if (c != null && !c.isClosed()) {
+                return c;
+            }
+            Connection fresh = driver.connect(url, props);
+            if (fresh == null) {
+                throw new InfernetException(ErrorCode.INTERNAL_ERROR, "JDBC driver refused the URL");
+            }
+            fresh.setAutoCommit(false);
+            fresh.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            return fresh;
+        } catch (SQLException e) {
+            throw new InfernetException(ErrorCode.INTERNAL_ERROR,
+                    "cannot connect to the " + kind + " database: " + e.getMessage(), e);
+        }
+    }
+
+    private void giveBack(Connection c, boolean healthy) {
+        if (healthy && idle.offer(c)) {
+            return;
+        }
+        try {
+            if (healthy) {
+                c.close();
+            } else if (!c.isClosed() && c.isValid(1) && idle.offer(c)) {
+                return;
+            } else {
+                c.close();
+            }
+        } catch (SQLException ignored) {
+            // closing a broken connection can fail; nothing else to do
+        }
+    }
+
+    @Override
+    public void close() {
+        Connection c;
+        while ((c = idle.poll()) != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // shutting down
+            }
+        }
+    }
+}

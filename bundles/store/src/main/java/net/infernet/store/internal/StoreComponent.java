@@ -1,0 +1,53 @@
+package net.infernet.store.internal;
+
+import java.nio.file.Path;
+import net.infernet.store.Store;
+import net.infernet.store.Stores;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@link Store} service: embedded H2 under the data folder unless a PostgreSQL JDBC URL is configured. */
+@Component(service = Store.class, configurationPid = StoreComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = StoreComponent.Config.class)
+public class StoreComponent extends JdbcStore {
+    static final String PID = "net.infernet.store";
+    private static final Logger LOG = LoggerFactory.getLogger(StoreComponent.class);
+
+    @ObjectClassDefinition(name = "Infernet store")
+    public @interface Config {
+        @AttributeDefinition(description = "JDBC URL (jdbc:postgresql://host:5432/db); empty = embedded H2 under <data dir>/controlplane")
+        String jdbc_url() default "";
+
+        String jdbc_user() default "";
+
+        @AttributeDefinition(type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD)
+        String jdbc_password() default "";
+
+        int pool_size() default 8;
+    }
+
+    @Activate
+    public StoreComponent(BundleContext context, Config config) {
+        String url = config.jdbc_url();
+        if (url.isBlank()) {
+            String dataDir = context.getProperty("infernet.data.dir");
+            Path dir = dataDir == null ? Path.of(System.getProperty("user.home"), ".infernet") : Path.of(dataDir);
+            url = Stores.h2Url(dir);
+        }
+        start(url, config.jdbc_user(), config.jdbc_password(), config.pool_size());
+        LOG.info("event=store_started kind={}", kind());
+    }
+
+    @Deactivate
+    void deactivate() {
+        close();
+    }
+}

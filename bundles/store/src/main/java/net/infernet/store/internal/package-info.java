@@ -1,0 +1,2 @@
+/** JDBC implementation of the store (private). */
+package net.infernet.store.internal;
