@@ -1,0 +1,73 @@
+package net.infernet.controlplane;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Supplier;
+import net.infernet.controlplane.accounting.ReceiptService;
+import net.infernet.controlplane.jobs.JobService;
+import net.infernet.controlplane.jobs.Settings;
+import net.infernet.controlplane.nodes.NodeService;
+import net.infernet.controlplane.routing.JobRouter;
+import net.infernet.controlplane.sse.KeepAlive;
+import net.infernet.controlplane.tokens.ClientAuth;
+import net.infernet.core.payment.PaymentChain;
+import net.infernet.protocol.keys.NodeKey;
+import net.infernet.store.Store;
+
+/**
+ * The control plane's services wired together: job engine, node registry, client auth, receipts, keep-alives.
+ * The servlets depend on this one object; {@link ControlPlaneComponent} creates it in OSGi, tests with
+ * {@link #create}.
+ */
+public class ControlPlane {
+    private JobService jobs;
+    private NodeService nodes;
+    private ClientAuth auth;
+    private ReceiptService receipts;
+    private KeepAlive keepAlive;
+
+    protected ControlPlane() {
+    }
+
+    public static ControlPlane create(Store store, Settings settings, Clock clock, NodeKey platformKey,
+            Supplier<JobRouter> router, Supplier<Optional<PaymentChain>> chain, boolean sweep) {
+        ControlPlane cp = new ControlPlane();
+        cp.init(store, settings, clock, platformKey, router, chain, sweep);
+        return cp;
+    }
+
+    protected final void init(Store store, Settings settings, Clock clock, NodeKey platformKey,
+            Supplier<JobRouter> router, Supplier<Optional<PaymentChain>> chain, boolean sweep) {
+        receipts = new ReceiptService(store, platformKey, chain, clock);
+        jobs = new JobService(store, router, clock, settings, receipts::chainName);
+        nodes = new NodeService(store, settings, clock);
+        auth = new ClientAuth(store, settings, clock);
+        keepAlive = new KeepAlive(jobs.timers(), settings.pingInterval());
+        jobs.start(sweep);
+    }
+
+    public JobService jobs() {
+        return jobs;
+    }
+
+    public NodeService nodes() {
+        return nodes;
+    }
+
+    public ClientAuth auth() {
+        return auth;
+    }
+
+    public ReceiptService receipts() {
+        return receipts;
+    }
+
+    public KeepAlive keepAlive() {
+        return keepAlive;
+    }
+
+    public void shutdown() {
+        keepAlive.close();
+        jobs.close();
+    }
+}

@@ -1,0 +1,224 @@
+package net.infernet.controlplane.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import net.infernet.controlplane.ControlPlane;
+import net.infernet.controlplane.jobs.JobListener;
+import net.infernet.controlplane.jobs.JobService;
+import net.infernet.controlplane.sse.AsyncSse;
+import net.infernet.controlplane.sse.InfernetEvents;
+import net.infernet.controlplane.tokens.Caller;
+import net.infernet.core.api.ErrorCode;
+import net.infernet.core.api.InfernetException;
+import net.infernet.core.api.JobState;
+import net.infernet.core.http.ApiServlet;
+import net.infernet.core.http.HttpApi;
+import net.infernet.store.JobRecord;
+import net.infernet.store.NodeRecord;
+import net.infernet.store.ReceiptRecord;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletAsyncSupported;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+
+/**
+ * The book's client API (bearer auth): jobs, their SSE streams, models and receipts. Every answer carries the
+ * caller's X-RateLimit-* headers.
+ */
+@Component(service = Servlet.class)
+@HttpWhiteboardServletPattern({"/api/v1/jobs", "/api/v1/jobs/*", "/api/v1/models", "/api/v1/cprs/*"})
+@HttpWhiteboardServletAsyncSupported
+public class ClientApiServlet extends ApiServlet {
+    private static final long serialVersionUID = 1L;
+    private final transient ControlPlane cp;
+
+    @Activate
+    public ClientApiServlet(@Reference ControlPlane cp) {
+        super(new HttpApi(HttpApi.DEFAULT_MAX_BODY_BYTES));
+        this.cp = cp;
+    }
+
+    @Override
+    protected void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            route(request, response);
+        } catch (InfernetException e) {
+            Responses.error(api, response, e);
+        }
+    }
+
+    private void route(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Caller caller = cp.auth().authenticate(request, response);
+        String path = Responses.path(request);
+        String method = request.getMethod();
+        List<String> parts = List.of(path.substring(1).split("/"));
+        if (path.equals("/api/v1/jobs") && method.equals("POST")) {
+            submit(caller, request, response);
+        } else if (path.equals("/api/v1/jobs") && method.equals("GET")) {
+            list(caller, request, response);
+        } else if (parts.size() == 4 && parts.get(2).equals("jobs") && method.equals("GET")) {
+            api.writeJson(response, 200, jobView(ownJob(caller, parts.get(3))));
+        } else if (parts.size() == 5 && parts.get(2).equals("jobs") && parts.get(4).equals("stream")
+                && method.equals("GET")) {
+            ownJob(caller, parts.get(3));
+            stream(parts.get(3), request, response);
+        } else if (path.equals("/api/v1/models") && method.equals("GET")) {
+            api.writeJson(response, 200, models(cp, api.mapper()));
+        } else if (parts.size() == 4 && parts.get(2).equals("cprs") && method.equals("GET")) {
+            cpr(caller, parts.get(3), response);
+        } else {
+            throw new InfernetException(ErrorCode.NOT_FOUND, "no such endpoint: " + method + " " + path);
+        }
+    }
+
+    private void submit(Caller caller, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        JobRequest req = JobRequest.parse(api.readObject(request), api.mapper());
+        JobService jobs = cp.jobs();
+        if (req.stream()) {
+            // the response IS the stream: subscribe before the job can be dispatched, so no token is missed
+            JobRecord job = jobs.submit(caller.tokenId(), caller.clientPubkey(), req.model(), req.normalized(),
+                    req.nodePin());
+            stream(job.id(), request, response);
+            return;
+        }
+        JobRecord job = jobs.submit(caller.tokenId(), caller.clientPubkey(), req.model(), req.normalized(),
+                req.nodePin());
+        api.writeJson(response, 201, jobView(job));
+    }
+
+    private void stream(String jobId, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        JobListener[] holder = new JobListener[1];
+        AsyncSse[] sseHolder = new AsyncSse[1];
+        AsyncSse sse = AsyncSse.start(request, response, cp.jobs().settings().jobTimeout().plus(Duration.ofMinutes(1)),
+                () -> {
+                    cp.jobs().unsubscribe(jobId, holder[0]);
+                    cp.keepAlive().remove(sseHolder[0]);
+                });
+        sseHolder[0] = sse;
+        holder[0] = new InfernetEvents(sse, api.mapper());
+        cp.keepAlive().add(sse);
+        cp.jobs().subscribe(jobId, holder[0]);
+    }
+
+    private void list(Caller caller, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        int limit = intParam(request, "limit", 20, 1, 100);
+        Optional<JobState> state = Optional.ofNullable(request.getParameter("status")).filter(s -> !s.equals("all"))
+                .map(s -> {
+                    try {
+                        return JobState.fromWire(s);
+                    } catch (IllegalArgumentException e) {
+                        throw new InfernetException(ErrorCode.BAD_REQUEST,
+                                "status must be pending, processing, completed or failed");
+                    }
+                });
+        Optional<Instant> since = Optional.ofNullable(request.getParameter("since")).map(s -> {
+            try {
+                return Instant.parse(s);
+            } catch (DateTimeParseException e) {
+                throw new InfernetException(ErrorCode.BAD_REQUEST, "since must be an ISO 8601 timestamp");
+            }
+        });
+        ArrayNode jobs = api.mapper().createArrayNode();
+        cp.jobs().store().jobsOfToken(caller.tokenId(), limit, state, since).forEach(j -> jobs.add(jobView(j)));
+        ObjectNode out = api.mapper().createObjectNode();
+        out.set("jobs", jobs);
+        api.writeJson(response, 200, out);
+    }
+
+    private static int intParam(HttpServletRequest request, String name, int dflt, int min, int max) {
+        String v = request.getParameter(name);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int i = Integer.parseInt(v);
+            if (i < min || i > max) {
+                throw new NumberFormatException();
+            }
+            return i;
+        } catch (NumberFormatException e) {
+            throw new InfernetException(ErrorCode.BAD_REQUEST, name + " must be an integer between " + min + " and " + max);
+        }
+    }
+
+    private JobRecord ownJob(Caller caller, String jobId) {
+        return cp.jobs().store().job(jobId).filter(j -> j.tokenId().equals(caller.tokenId()))
+                .orElseThrow(() -> JobService.notFound(jobId));
+    }
+
+    private void cpr(Caller caller, String jobId, HttpServletResponse response) throws IOException {
+        ownJob(caller, jobId);
+        ReceiptRecord r = cp.jobs().store().receipt(jobId)
+                .orElseThrow(() -> new InfernetException(ErrorCode.NOT_FOUND, "no receipt for job " + jobId));
+        api.writeJson(response, 200, api.mapper().readTree(r.canonicalJson()));
+    }
+
+    /** The book's job object: status, result with usage, node, timing, error. */
+    ObjectNode jobView(JobRecord j) {
+        ObjectNode n = api.mapper().createObjectNode();
+        n.put("id", j.id());
+        n.put("status", j.state().wire());
+        n.put("model", j.model());
+        j.nodeId().ifPresent(id -> n.put("node_id", id));
+        if (j.state() == JobState.COMPLETED) {
+            ObjectNode result = n.putObject("result");
+            result.put("content", j.content().orElse(""));
+            ObjectNode usage = result.putObject("usage");
+            usage.put("prompt_tokens", j.promptTokens());
+            usage.put("completion_tokens", j.completionTokens());
+            usage.put("total_tokens", j.promptTokens() + j.completionTokens());
+            j.finishReason().ifPresent(f -> result.put("finish_reason", f));
+        }
+        if (j.state() == JobState.FAILED) {
+            n.put("error", j.error().orElse("internal_error"));
+            n.put("error_message", j.errorMessage().orElse(""));
+        }
+        n.put("created_at", Responses.iso(j.createdAt()));
+        j.completedAt().ifPresent(t -> {
+            n.put("completed_at", Responses.iso(t));
+            if (j.state() == JobState.COMPLETED) {
+                n.put("latency_ms", Duration.between(j.createdAt(), t).toMillis());
+            }
+        });
+        return n;
+    }
+
+    /** Models with at least one online node: node count and their average measured tokens/s. */
+    public static ObjectNode models(ControlPlane cp, ObjectMapper mapper) {
+        Instant now = cp.jobs().clock().instant();
+        Map<String, double[]> stats = new TreeMap<>();
+        for (NodeRecord n : cp.jobs().store().nodes()) {
+            if (n.approved() && n.online(now, cp.jobs().settings().offlineAfter())) {
+                for (String m : n.servedModels()) {
+                    double[] s = stats.computeIfAbsent(m, k -> new double[2]);
+                    s[0]++;
+                    s[1] += n.tokensPerSecond();
+                }
+            }
+        }
+        ArrayNode arr = mapper.createArrayNode();
+        stats.entrySet().stream().sorted(Comparator.comparing(Map.Entry::getKey)).forEach(e -> {
+            ObjectNode m = arr.addObject();
+            m.put("id", e.getKey());
+            m.put("nodes", (int) e.getValue()[0]);
+            m.put("avg_tokens_per_second", Math.round(e.getValue()[1] / e.getValue()[0] * 10) / 10.0);
+        });
+        ObjectNode out = mapper.createObjectNode();
+        out.set("models", arr);
+        return out;
+    }
+}

@@ -1,0 +1,210 @@
+package net.infernet.controlplane.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import net.infernet.controlplane.ControlPlane;
+import net.infernet.controlplane.accounting.Pricing;
+import net.infernet.controlplane.nodes.NodeService;
+import net.infernet.core.api.ErrorCode;
+import net.infernet.core.api.InfernetException;
+import net.infernet.core.http.ApiServlet;
+import net.infernet.core.http.HttpApi;
+import net.infernet.core.http.JsonFields;
+import net.infernet.store.Earnings;
+import net.infernet.store.NodeRecord;
+import net.infernet.store.PayoutDestination;
+import net.infernet.store.ReceiptRecord;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletAsyncSupported;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+
+/**
+ * The node API (docs/control-plane.md): registration, heartbeat, command acks, the job channel (long-poll claim
+ * plus streamed NDJSON upload), receipts, earnings, payouts and the public status. Every call except the upload
+ * (stream token) and the public status is signed with X-Infernet-Auth.
+ */
+@Component(service = Servlet.class)
+@HttpWhiteboardServletPattern({"/api/v1/nodes/*", "/api/v1/heartbeat"})
+@HttpWhiteboardServletAsyncSupported
+public class NodeApiServlet extends ApiServlet {
+    private static final long serialVersionUID = 1L;
+    private static final long MAX_WAIT_MS = 30_000;
+    private final transient ControlPlane cp;
+
+    @Activate
+    public NodeApiServlet(@Reference ControlPlane cp) {
+        super(new HttpApi(HttpApi.DEFAULT_MAX_BODY_BYTES));
+        this.cp = cp;
+    }
+
+    @Override
+    protected void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String path = Responses.path(request);
+        List<String> p = List.of(path.substring(1).split("/"));
+        String method = request.getMethod();
+        NodeService nodes = cp.nodes();
+        if (path.equals("/api/v1/heartbeat") && method.equals("POST")) {
+            byte[] body = api.readBody(request);
+            ObjectNode json = api.parseObject(body);
+            NodeRecord node = nodes.authenticate(request, body, JsonFields.requireString(json, "node_id"));
+            api.writeJson(response, 200, nodes.heartbeat(node, json));
+            cp.jobs().dispatch(); // a node back online may take waiting jobs
+        } else if (path.equals("/api/v1/nodes/register") && method.equals("POST")) {
+            byte[] body = api.readBody(request);
+            NodeService.Registration reg = nodes.register(request, body, api.parseObject(body));
+            ObjectNode out = api.mapper().createObjectNode();
+            out.put("node_id", reg.node().id());
+            out.put("status", reg.node().status());
+            api.writeJson(response, reg.created() ? 201 : 200, out);
+        } else if (path.equals("/api/v1/nodes/jobs/next") && method.equals("POST")) {
+            claim(request, response);
+        } else if (p.size() == 6 && p.get(3).equals("jobs") && p.get(5).equals("stream") && method.equals("POST")) {
+            upload(p.get(4), request, response);
+        } else if (p.size() == 6 && p.get(3).equals("jobs") && p.get(5).equals("receipt") && method.equals("POST")) {
+            receipt(p.get(4), request, response);
+        } else if (p.size() == 6 && p.get(3).equals("commands") && p.get(5).equals("ack") && method.equals("POST")) {
+            ack(p.get(4), request, response);
+        } else if (p.size() == 5 && p.get(4).equals("status") && method.equals("GET")) {
+            NodeRecord node = cp.jobs().store().node(p.get(3))
+                    .orElseThrow(() -> new InfernetException(ErrorCode.NOT_FOUND, "node " + p.get(3) + " not found"));
+            ObjectNode out = api.mapper().createObjectNode();
+            out.put("status", nodes.online(node) ? "online" : "offline");
+            api.writeJson(response, 200, out);
+        } else if (p.size() == 5 && p.get(4).equals("earnings") && method.equals("GET")) {
+            earnings(p.get(3), request, response);
+        } else if (p.size() == 5 && p.get(4).equals("payouts")) {
+            payouts(p.get(3), request, response);
+        } else {
+            throw new InfernetException(ErrorCode.NOT_FOUND, "no such endpoint: " + method + " " + path);
+        }
+    }
+
+    private void claim(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        byte[] body = api.readBody(request);
+        ObjectNode json = api.parseObject(body);
+        NodeRecord node = NodeService.requireApproved(
+                cp.nodes().authenticate(request, body, JsonFields.requireString(json, "node_id")));
+        int waitMs = JsonFields.optInt(json, "wait_ms", (int) MAX_WAIT_MS, 0, (int) MAX_WAIT_MS);
+        AsyncContext ctx = request.startAsync();
+        ctx.setTimeout(waitMs + 30_000L); // the job service answers at wait_ms; this only guards against leaks
+        cp.jobs().claim(node, waitMs, job -> {
+            try {
+                HttpServletResponse res = (HttpServletResponse) ctx.getResponse();
+                if (job.isPresent()) {
+                    ObjectNode out = api.mapper().createObjectNode();
+                    out.set("job", job.get());
+                    api.writeJson(res, 200, out);
+                } else {
+                    res.setStatus(204);
+                }
+            } catch (IOException | IllegalStateException e) {
+                // the node went away while waiting; a dispatched job is re-queued by the sweep when it goes silent
+            } finally {
+                try {
+                    ctx.complete();
+                } catch (IllegalStateException ignored) {
+                    // already completed by a timeout
+                }
+            }
+        });
+    }
+
+    private void upload(String jobId, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String auth = request.getHeader("Authorization");
+        if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new InfernetException(ErrorCode.UNAUTHORIZED, "missing stream token (Authorization: Bearer ...)");
+        }
+        BufferedReader lines = new BufferedReader(new InputStreamReader(request.getInputStream(),
+                StandardCharsets.UTF_8.newDecoder()));
+        cp.jobs().upload(jobId, auth.substring(7).trim(), lines);
+        ObjectNode out = api.mapper().createObjectNode();
+        out.put("ok", true);
+        api.writeJson(response, 200, out);
+    }
+
+    private void receipt(String jobId, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        byte[] body = api.readBody(request);
+        ObjectNode json = api.parseObject(body);
+        NodeRecord node = cp.nodes().authenticate(request, body, JsonFields.requireString(json, "node_id"));
+        ObjectNode out = api.mapper().createObjectNode();
+        if (!cp.jobs().settings().paymentsEnabled()) {
+            out.putNull("receipt"); // PAYMENTS_ENABLED=false: jobs are tracked, no receipts
+        } else {
+            out.set("receipt", api.mapper().readTree(cp.receipts().submit(node, jobId, json.get("receipt"))));
+        }
+        api.writeJson(response, 200, out);
+    }
+
+    private void ack(String commandId, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        byte[] body = api.readBody(request);
+        ObjectNode json = api.parseObject(body);
+        NodeRecord node = cp.nodes().authenticate(request, body, JsonFields.requireString(json, "node_id"));
+        String status = JsonFields.requireString(json, "status");
+        if (!List.of("running", "completed", "failed").contains(status)) {
+            throw new InfernetException(ErrorCode.BAD_REQUEST, "status must be running, completed or failed");
+        }
+        Optional<String> progress = Optional.ofNullable(json.get("progress")).filter(n -> !n.isNull())
+                .map(Object::toString);
+        if (!cp.jobs().store().ackCommand(commandId, node.id(), status, progress, JsonFields.optString(json, "error"))) {
+            throw new InfernetException(ErrorCode.NOT_FOUND, "command " + commandId + " not found for this node");
+        }
+        ObjectNode out = api.mapper().createObjectNode();
+        out.put("ok", true);
+        api.writeJson(response, 200, out);
+    }
+
+    private void earnings(String nodeId, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        byte[] body = api.readBody(request);
+        NodeRecord node = cp.nodes().authenticate(request, body, nodeId);
+        Earnings e = cp.jobs().store().earnings(node.id(), 20);
+        ObjectNode out = api.mapper().createObjectNode();
+        out.put("unclaimed_usdc", Pricing.usdc(e.unclaimedMicro()));
+        out.put("paid_out_usdc", Pricing.usdc(e.paidOutMicro()));
+        out.put("jobs_completed", e.jobsCompleted());
+        ArrayNode recent = out.putArray("recent");
+        for (ReceiptRecord r : e.recent()) {
+            ObjectNode o = recent.addObject();
+            o.put("job_id", r.jobId());
+            o.put("model", r.model());
+            o.put("output_tokens", r.outputTokens());
+            o.put("value_usdc", Pricing.usdc(r.netMicro()));
+            o.put("completed_at", Responses.iso(r.createdAt()));
+        }
+        api.writeJson(response, 200, out);
+    }
+
+    private void payouts(String nodeId, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        byte[] body = api.readBody(request);
+        NodeRecord node = cp.nodes().authenticate(request, body, nodeId);
+        if (request.getMethod().equals("POST")) {
+            ObjectNode json = api.parseObject(body);
+            cp.jobs().store().addPayoutDestination(new PayoutDestination(node.id(),
+                    JsonFields.requireString(json, "coin"), JsonFields.optString(json, "network").orElse("base"),
+                    JsonFields.requireString(json, "address"), Instant.now()));
+        } else if (!request.getMethod().equals("GET")) {
+            throw methodNotAllowed(request);
+        }
+        ObjectNode out = api.mapper().createObjectNode();
+        ArrayNode list = out.putArray("payouts");
+        for (PayoutDestination d : cp.jobs().store().payoutDestinations(node.id())) {
+            ObjectNode o = list.addObject();
+            o.put("coin", d.coin());
+            o.put("network", d.network());
+            o.put("address", d.address());
+        }
+        api.writeJson(response, 200, out);
+    }
+}

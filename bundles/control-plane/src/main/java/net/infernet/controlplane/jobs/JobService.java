@@ -1,0 +1,401 @@
+package net.infernet.controlplane.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import net.infernet.controlplane.accounting.Pricing;
+import net.infernet.controlplane.routing.JobRouter;
+import net.infernet.controlplane.routing.NodeLoad;
+import net.infernet.core.api.ErrorCode;
+import net.infernet.core.api.InfernetException;
+import net.infernet.core.api.JobState;
+import net.infernet.core.api.Usage;
+import net.infernet.core.http.HttpApi;
+import net.infernet.store.JobRecord;
+import net.infernet.store.NodeRecord;
+import net.infernet.store.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The job engine: submission with routing checks, dispatch to nodes waiting on the job channel, the streamed
+ * token relay, completion, re-queue when a node drops, and the 5-minute timeout. All job state lives in the store;
+ * this class keeps only what is live on this instance (token buffers, listeners, waiting claims).
+ */
+public final class JobService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
+    private static final int DISPATCH_BATCH = 200;
+
+    private final Store store;
+    private final Supplier<JobRouter> router;
+    private final Clock clock;
+    private final Settings settings;
+    private final Supplier<String> chain;
+    private final ObjectMapper mapper = HttpApi.newMapper();
+    private final Map<String, LiveJob> live = new ConcurrentHashMap<>();
+    private final Map<String, Deque<ClaimWaiter>> waiting = new HashMap<>(); // guarded by this
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "infernet-jobs");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public JobService(Store store, Supplier<JobRouter> router, Clock clock, Settings settings, Supplier<String> chain) {
+        this.store = store;
+        this.router = router;
+        this.clock = clock;
+        this.settings = settings;
+        this.chain = chain;
+    }
+
+    /** Recovers after a restart (processing jobs go back to pending) and starts the periodic sweep. */
+    public void start(boolean sweepPeriodically) {
+        for (JobRecord j : store.jobsInState(JobState.PROCESSING)) {
+            if (store.requeueJob(j.id(), j.attempt())) {
+                LOG.info("event=job_requeued job_id={} reason=restart", j.id());
+            }
+        }
+        if (sweepPeriodically) {
+            timers.scheduleWithFixedDelay(this::sweepQuietly, 1, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public ScheduledExecutorService timers() {
+        return timers;
+    }
+
+    // ---------------------------------------------------------------- submission
+
+    /** Checks that the job can ever run, stores it pending and hands it to a waiting node if one fits. */
+    public JobRecord submit(String tokenId, String clientPubkey, String model, ObjectNode request,
+            Optional<String> nodePin) {
+        Instant now = clock.instant();
+        List<NodeRecord> nodes = store.nodes();
+        if (nodePin.isPresent()) {
+            NodeRecord pinned = nodes.stream().filter(n -> n.id().equals(nodePin.get())).findFirst()
+                    .orElseThrow(() -> new InfernetException(ErrorCode.BAD_REQUEST, "unknown node_id " + nodePin.get()));
+            if (!pinned.servedModels().contains(model)) {
+                throw new InfernetException(ErrorCode.MODEL_NOT_FOUND,
+                        "node " + pinned.id() + " does not serve model " + model);
+            }
+            if (!pinned.approved() || !pinned.online(now, settings.offlineAfter())) {
+                throw new InfernetException(ErrorCode.NO_CAPACITY, "node " + pinned.id() + " is offline");
+            }
+        } else {
+            List<NodeRecord> serving = nodes.stream().filter(NodeRecord::approved)
+                    .filter(n -> n.servedModels().contains(model)).toList();
+            if (serving.isEmpty()) {
+                throw new InfernetException(ErrorCode.MODEL_NOT_FOUND, "model " + model
+                        + " is not served by any node on the network; see GET /api/v1/models");
+            }
+            if (serving.stream().noneMatch(n -> n.online(now, settings.offlineAfter()))) {
+                throw new InfernetException(ErrorCode.NO_CAPACITY, "No nodes available with model " + model);
+            }
+        }
+        String id = "job_" + Hashing.randomHex(8);
+        JobRecord job = JobRecord.pending(id, tokenId, clientPubkey, model, request.toString(), nodePin, now);
+        store.insertJob(job);
+        live.put(id, new LiveJob());
+        LOG.info("event=job_submitted job_id={} model={}", id, model);
+        dispatch();
+        return job;
+    }
+
+    /** Streams a job to {@code listener}: every token so far, then the live tail; finished jobs replay from the store. */
+    public void subscribe(String jobId, JobListener listener) {
+        LiveJob lj = live.get(jobId);
+        if (lj == null) {
+            JobRecord job = store.job(jobId).orElseThrow(() -> notFound(jobId));
+            if (!job.state().terminal()) {
+                lj = live.computeIfAbsent(jobId, k -> new LiveJob());
+                // re-check: the job may have finished between the read and the insert
+                JobRecord again = store.job(jobId).orElseThrow();
+                if (again.state().terminal()) {
+                    live.remove(jobId, lj);
+                    replayFinished(again, listener);
+                    return;
+                }
+            } else {
+                replayFinished(job, listener);
+                return;
+            }
+        }
+        lj.subscribe(listener);
+    }
+
+    public void unsubscribe(String jobId, JobListener listener) {
+        LiveJob lj = live.get(jobId);
+        if (lj != null) {
+            lj.unsubscribe(listener);
+        }
+    }
+
+    private static void replayFinished(JobRecord job, JobListener l) {
+        if (job.state() == JobState.COMPLETED) {
+            job.content().filter(c -> !c.isEmpty()).ifPresent(l::text);
+            l.done(new Usage(job.promptTokens(), job.completionTokens()), job.finishReason().orElse("stop"));
+        } else {
+            l.error(ErrorCode.fromWire(job.error().orElse("internal_error")), job.errorMessage().orElse("job failed"));
+        }
+    }
+
+    public static InfernetException notFound(String jobId) {
+        return new InfernetException(ErrorCode.NOT_FOUND, "job " + jobId + " not found");
+    }
+
+    // ---------------------------------------------------------------- job channel: claims
+
+    /** A node asks for work; answered at once when a job fits, else when one arrives or after {@code waitMs}. */
+    public void claim(NodeRecord node, long waitMs, ClaimWaiter waiter) {
+        synchronized (this) {
+            waiting.computeIfAbsent(node.id(), k -> new ArrayDeque<>()).add(waiter);
+        }
+        dispatch();
+        timers.schedule(() -> {
+            boolean expired;
+            synchronized (this) {
+                Deque<ClaimWaiter> q = waiting.get(node.id());
+                expired = q != null && q.remove(waiter);
+            }
+            if (expired) {
+                waiter.deliver(Optional.empty());
+            }
+        }, waitMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Matches pending jobs (oldest first) with waiting nodes through the router. */
+    public void dispatch() {
+        List<Runnable> deliveries = new ArrayList<>();
+        synchronized (this) {
+            if (waiting.values().stream().allMatch(Deque::isEmpty)) {
+                return;
+            }
+            Instant now = clock.instant();
+            Map<String, NodeRecord> nodes = new HashMap<>();
+            for (NodeRecord n : store.nodes()) {
+                if (n.approved() && n.online(now, settings.offlineAfter())) {
+                    nodes.put(n.id(), n);
+                }
+            }
+            Map<String, Integer> active = new HashMap<>();
+            for (JobRecord job : store.pendingJobs(DISPATCH_BATCH)) {
+                List<NodeLoad> candidates = new ArrayList<>();
+                for (Map.Entry<String, Deque<ClaimWaiter>> e : waiting.entrySet()) {
+                    NodeRecord n = nodes.get(e.getKey());
+                    if (e.getValue().isEmpty() || n == null || !n.servedModels().contains(job.model())
+                            || job.nodePin().filter(p -> !p.equals(n.id())).isPresent()) {
+                        continue;
+                    }
+                    int busy = active.computeIfAbsent(n.id(), store::processingCount);
+                    if (busy < n.maxJobs()) {
+                        candidates.add(new NodeLoad(n.id(), busy, n.maxJobs(), n.tokensPerSecond()));
+                    }
+                }
+                Optional<NodeLoad> chosen = candidates.isEmpty() ? Optional.empty()
+                        : router.get().choose(job, candidates);
+                if (chosen.isEmpty()) {
+                    continue;
+                }
+                String nodeId = chosen.get().nodeId();
+                String streamToken = Hashing.randomHex(32);
+                Optional<JobRecord> claimed = store.claimJob(job.id(), nodeId, Hashing.sha256Hex(streamToken), now);
+                if (claimed.isEmpty()) {
+                    continue; // another instance took it
+                }
+                active.merge(nodeId, 1, Integer::sum);
+                ClaimWaiter w = waiting.get(nodeId).poll();
+                ObjectNode payload = jobPayload(claimed.get(), streamToken);
+                live.computeIfAbsent(job.id(), k -> new LiveJob());
+                LOG.info("event=job_dispatched job_id={} node_id={} attempt={}", job.id(), nodeId,
+                        claimed.get().attempt());
+                deliveries.add(() -> w.deliver(Optional.of(payload)));
+            }
+        }
+        deliveries.forEach(Runnable::run);
+    }
+
+    private ObjectNode jobPayload(JobRecord job, String streamToken) {
+        ObjectNode out = mapper.createObjectNode();
+        try {
+            JsonNode req = mapper.readTree(job.requestJson());
+            out.put("id", job.id());
+            out.put("model", job.model());
+            out.set("messages", req.get("messages"));
+            out.set("max_tokens", req.get("max_tokens"));
+            out.set("temperature", req.get("temperature"));
+            out.set("top_p", req.get("top_p"));
+            out.set("extra", req.has("extra") ? req.get("extra") : mapper.createObjectNode());
+        } catch (IOException e) {
+            throw new IllegalStateException("stored request of " + job.id() + " is not JSON", e);
+        }
+        out.put("client_pubkey", job.clientPubkey());
+        out.put("chain", chain.get());
+        out.put("value_rate", Pricing.ratePer1k(job.model()).toPlainString());
+        out.put("receipt_serial", job.receiptSerial());
+        out.put("stream_token", streamToken);
+        return out;
+    }
+
+    // ---------------------------------------------------------------- job channel: the streamed upload
+
+    /**
+     * Relays one attempt's NDJSON upload: {@code {"text":..}} lines go to listeners as they arrive; the last line is
+     * {@code {"done":true,...}} or {@code {"error":..}}. A connection that ends before the last line means the node
+     * dropped: listeners get {@code node_disconnected} and the job goes back to pending for another node.
+     */
+    public void upload(String jobId, String streamToken, BufferedReader lines) {
+        JobRecord job = store.job(jobId).orElseThrow(() -> notFound(jobId));
+        if (job.state() != JobState.PROCESSING || job.streamTokenHash().isEmpty()
+                || !Hashing.same(job.streamTokenHash().get(), Hashing.sha256Hex(streamToken))) {
+            throw new InfernetException(ErrorCode.UNAUTHORIZED, "invalid or expired stream token for job " + jobId);
+        }
+        LiveJob lj = live.computeIfAbsent(jobId, k -> new LiveJob());
+        String nodeId = job.nodeId().orElseThrow();
+        try {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode event = parseLine(line);
+                if (event.hasNonNull("text")) {
+                    lj.text(event.get("text").asText());
+                } else if (event.path("done").asBoolean(false)) {
+                    finishDone(job, nodeId, lj, event);
+                    return;
+                } else if (event.hasNonNull("error")) {
+                    String msg = event.path("message").asText("the inference backend failed");
+                    if (store.failJob(jobId, Optional.of(job.attempt()), ErrorCode.BACKEND_ERROR.wire(), msg,
+                            clock.instant())) {
+                        live.remove(jobId, lj);
+                        lj.error(ErrorCode.BACKEND_ERROR, msg);
+                        LOG.info("event=job_failed job_id={} error=backend_error", jobId);
+                    }
+                    return;
+                } else {
+                    throw new InfernetException(ErrorCode.BAD_REQUEST, "stream line is neither text, done nor error");
+                }
+            }
+            nodeDropped(job, lj, "Node went offline mid-stream");
+        } catch (IOException e) {
+            nodeDropped(job, lj, "Node went offline mid-stream");
+        } catch (InfernetException e) {
+            nodeDropped(job, lj, "Node sent a malformed stream");
+            throw e;
+        }
+    }
+
+    private JsonNode parseLine(String line) {
+        try {
+            JsonNode n = mapper.readTree(line);
+            if (n == null || !n.isObject()) {
+                throw new InfernetException(ErrorCode.BAD_REQUEST, "stream line is not a JSON object");
+            }
+            return n;
+        } catch (IOException e) {
+            throw new InfernetException(ErrorCode.BAD_REQUEST, "stream line is not JSON");
+        }
+    }
+
+    private void finishDone(JobRecord job, String nodeId, LiveJob lj, JsonNode event) {
+        JsonNode u = event.path("usage");
+        int prompt = u.path("prompt_tokens").asInt(0);
+        int completion = u.path("completion_tokens").asInt(lj.tokenCount());
+        String reason = event.path("finish_reason").asText("stop");
+        if (store.completeJob(job.id(), nodeId, job.attempt(), lj.content(), prompt, completion, reason,
+                clock.instant())) {
+            live.remove(job.id(), lj);
+            lj.done(new Usage(prompt, completion), reason);
+            LOG.info("event=job_completed job_id={} node_id={} completion_tokens={}", job.id(), nodeId, completion);
+        }
+    }
+
+    private void nodeDropped(JobRecord job, LiveJob lj, String message) {
+        if (store.requeueJob(job.id(), job.attempt())) {
+            // open streams learn the attempt failed; the job itself runs again on another node
+            live.put(job.id(), new LiveJob());
+            lj.error(ErrorCode.NODE_DISCONNECTED, message);
+            LOG.info("event=job_requeued job_id={} reason=node_disconnected node_id={}", job.id(),
+                    job.nodeId().orElse(""));
+            dispatch();
+        }
+    }
+
+    // ---------------------------------------------------------------- sweep: timeouts and silent nodes
+
+    private void sweepQuietly() {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            LOG.warn("event=sweep_failed error={}", e.toString());
+        }
+    }
+
+    /** Fails jobs past the timeout, re-queues jobs of nodes gone silent, and dispatches what is pending. */
+    public void sweep() {
+        Instant now = clock.instant();
+        Instant deadline = now.minus(settings.jobTimeout());
+        Map<String, NodeRecord> nodes = new HashMap<>();
+        store.nodes().forEach(n -> nodes.put(n.id(), n));
+        for (JobState state : List.of(JobState.PENDING, JobState.PROCESSING)) {
+            for (JobRecord j : store.jobsInState(state)) {
+                if (j.createdAt().isBefore(deadline)) {
+                    if (store.failJob(j.id(), Optional.empty(), ErrorCode.TIMEOUT.wire(),
+                            "job exceeded the 5 minute limit", now)) {
+                        LiveJob lj = live.remove(j.id());
+                        if (lj != null) {
+                            lj.error(ErrorCode.TIMEOUT, "job exceeded the 5 minute limit");
+                        }
+                        LOG.info("event=job_failed job_id={} error=timeout", j.id());
+                    }
+                } else if (state == JobState.PROCESSING) {
+                    NodeRecord n = j.nodeId().map(nodes::get).orElse(null);
+                    if (n == null || !n.online(now, settings.offlineAfter())) {
+                        nodeDropped(j, live.computeIfAbsent(j.id(), k -> new LiveJob()),
+                                "Node went offline during inference");
+                    }
+                }
+            }
+        }
+        dispatch();
+    }
+
+    @Override
+    public void close() {
+        timers.shutdownNow();
+        List<ClaimWaiter> all = new ArrayList<>();
+        synchronized (this) {
+            waiting.values().forEach(all::addAll);
+            waiting.clear();
+        }
+        all.forEach(w -> w.deliver(Optional.empty()));
+    }
+}

@@ -1,0 +1,57 @@
+package net.infernet.controlplane.tokens;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Clock;
+import java.util.Optional;
+import net.infernet.controlplane.jobs.Hashing;
+import net.infernet.controlplane.jobs.Settings;
+import net.infernet.controlplane.ratelimit.RateLimiter;
+import net.infernet.core.api.ErrorCode;
+import net.infernet.core.api.InfernetException;
+import net.infernet.store.Store;
+import net.infernet.store.TokenRecord;
+
+/**
+ * Bearer authentication of the client APIs: the token's SHA-256 is looked up in the store (tokens themselves are
+ * never stored), then the request is counted against the token's per-minute limit. Without a token only the
+ * playground mode (off by default) lets a request through, limited per IP.
+ */
+public final class ClientAuth {
+    private final Store store;
+    private final Settings settings;
+    private final RateLimiter limiter;
+
+    public ClientAuth(Store store, Settings settings, Clock clock) {
+        this.store = store;
+        this.settings = settings;
+        this.limiter = new RateLimiter(store, clock);
+    }
+
+    /** Authenticates and rate-limits; sets the X-RateLimit-* headers; throws unauthorized / rate_limited. */
+    public Caller authenticate(HttpServletRequest request, HttpServletResponse response) {
+        Optional<String> bearer = bearer(request);
+        if (bearer.isEmpty()) {
+            if (!settings.playground()) {
+                throw new InfernetException(ErrorCode.UNAUTHORIZED,
+                        "Missing bearer token (Authorization: Bearer <token>)");
+            }
+            String ip = request.getRemoteAddr();
+            limiter.check("ip:" + ip, settings.playgroundPerMinute(), response);
+            return new Caller("anon:" + ip, "anon:" + ip);
+        }
+        TokenRecord token = store.tokenByHash(Hashing.sha256Hex(bearer.get())).filter(TokenRecord::active)
+                .orElseThrow(() -> new InfernetException(ErrorCode.UNAUTHORIZED, "Invalid or expired bearer token"));
+        limiter.check("token:" + token.id(), settings.rateLimitPerMinute(), response);
+        return new Caller(token.id(), token.id());
+    }
+
+    static Optional<String> bearer(HttpServletRequest request) {
+        String h = request.getHeader("Authorization");
+        if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.empty();
+        }
+        String t = h.substring(7).trim();
+        return t.isEmpty() ? Optional.empty() : Optional.of(t);
+    }
+}

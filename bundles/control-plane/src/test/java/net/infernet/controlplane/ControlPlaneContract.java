@@ -1,0 +1,390 @@
+package net.infernet.controlplane;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import net.infernet.controlplane.accounting.Pricing;
+import net.infernet.controlplane.jobs.Hashing;
+import net.infernet.controlplane.jobs.Settings;
+import net.infernet.controlplane.testing.Client;
+import net.infernet.controlplane.testing.Harness;
+import net.infernet.controlplane.testing.TestNode;
+import net.infernet.core.api.Receipt;
+import net.infernet.protocol.receipt.ReceiptDomain;
+import net.infernet.protocol.receipt.Receipts;
+import net.infernet.store.Store;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The control plane end to end over real HTTP with a signed test node; run on H2 and on PostgreSQL. */
+abstract class ControlPlaneContract {
+    static final String MSG = "{\"role\":\"user\",\"content\":\"What is the capital of France?\"}";
+    Harness h;
+    String model;
+
+    @org.junit.jupiter.api.BeforeEach
+    void newModel() {
+        // a model of its own per test, so tests sharing one PostgreSQL database never see each other's jobs
+        model = "qwen2.5:7b-t" + Hashing.randomHex(4);
+    }
+
+    abstract Store store();
+
+    Harness harness(Settings settings) throws Exception {
+        h = new Harness(store(), settings);
+        return h;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (h != null) {
+            h.close();
+        }
+    }
+
+    TestNode onlineNode(double tps) throws Exception {
+        TestNode n = new TestNode(h.base, h.clock);
+        assertEquals(201, n.register(List.of(model), Optional.empty()).statusCode());
+        assertEquals(200, n.heartbeat(List.of(model), tps).statusCode());
+        return n;
+    }
+
+    String job(boolean stream) {
+        return "{\"model\":\"" + model + "\",\"messages\":[" + MSG + "],\"stream\":" + stream + "}";
+    }
+
+    static JsonNode json(String s) throws Exception {
+        return TestNode.JSON.readTree(s);
+    }
+
+    @Test
+    void aStreamedJobFlowsFromNodeToClientAndEndsWithACountersignedReceipt() throws Exception {
+        harness(Settings.defaults());
+        TestNode node = onlineNode(40);
+        Client client = new Client(h.base, h.token("app"));
+        CompletableFuture<Optional<JsonNode>> claim = CompletableFuture.supplyAsync(() -> {
+            try {
+                return node.claim(30_000);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        Client.Events sse = client.stream("/api/v1/jobs", job(true));
+        assertEquals(200, sse.response.statusCode());
+        assertTrue(sse.response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+        assertEquals("60", sse.response.headers().firstValue("X-RateLimit-Limit").orElseThrow());
+        JsonNode job = claim.get().orElseThrow();
+        assertEquals(model, job.get("model").asText());
+        assertEquals(512, job.get("max_tokens").asInt());
+        assertEquals(0.7, job.get("temperature").asDouble());
+        assertEquals(1.0, job.get("top_p").asDouble());
+        assertEquals("What is the capital of France?", job.get("messages").get(0).get("content").asText());
+        assertEquals("none", job.get("chain").asText());
+        assertEquals(1, job.get("receipt_serial").asLong());
+
+        TestNode.Upload up = node.upload(job);
+        up.text("Paris");
+        assertEquals("data: {\"text\":\"Paris\"}", sse.nextData());
+        up.text(" is the capital.");
+        assertEquals("data: {\"text\":\" is the capital.\"}", sse.nextData());
+        assertEquals(200, up.done(24, 8));
+        assertEquals("data: [DONE]", sse.nextData());
+        assertEquals("<EOF>", sse.nextData());
+
+        String jobId = job.get("id").asText();
+        JsonNode view = json(client.get("/api/v1/jobs/" + jobId).body());
+        assertEquals("completed", view.get("status").asText());
+        assertEquals("Paris is the capital.", view.at("/result/content").asText());
+        assertEquals(32, view.at("/result/usage/total_tokens").asInt());
+        assertEquals(node.nodeId, view.get("node_id").asText());
+        assertTrue(view.has("latency_ms"));
+
+        // the node signs its receipt; the control plane prices, verifies, countersigns and credits it
+        BigDecimal value = Pricing.value(model, 24, 8);
+        Receipt r = new Receipt(jobId, node.key.publicKeyHex(), job.get("client_pubkey").asText(), model, 24, 8,
+                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), value, "none", 1,
+                Optional.empty(), Optional.empty());
+        Receipt signed = Receipts.signAsNode(r, node.key, ReceiptDomain.NONE);
+        ObjectNode body = TestNode.JSON.createObjectNode();
+        body.put("node_id", node.nodeId);
+        body.set("receipt", json(Receipts.canonicalJson(signed)));
+        HttpResponse<String> rr = node.post("/api/v1/nodes/jobs/" + jobId + "/receipt", body);
+        assertEquals(200, rr.statusCode(), rr.body());
+        Receipt countersigned = Receipts.parseJson(json(rr.body()).get("receipt").toString());
+        Receipts.verify(countersigned, ReceiptDomain.NONE, h.platformKey.ethereumAddress());
+        // at most one receipt per job: a second submission returns the same receipt
+        assertEquals(rr.body(), node.post("/api/v1/nodes/jobs/" + jobId + "/receipt", body).body());
+        assertEquals(json(rr.body()).get("receipt"), json(client.get("/api/v1/cprs/" + jobId).body()));
+
+        JsonNode earnings = json(node.get("/api/v1/nodes/" + node.nodeId + "/earnings").body());
+        long net = Pricing.netMicro(Pricing.micro(value));
+        assertEquals(Pricing.usdc(net), earnings.get("unclaimed_usdc").asText());
+        assertEquals(1, earnings.get("jobs_completed").asInt());
+        assertEquals(jobId, earnings.at("/recent/0/job_id").asText());
+    }
+
+    @Test
+    void aLateJoinerGetsEveryTokenSoFarThenTheLiveTail() throws Exception {
+        harness(Settings.defaults());
+        TestNode node = onlineNode(40);
+        Client client = new Client(h.base, h.token("app"));
+        HttpResponse<String> submitted = client.post("/api/v1/jobs", job(false));
+        assertEquals(201, submitted.statusCode());
+        JsonNode created = json(submitted.body());
+        assertEquals("pending", created.get("status").asText());
+        JsonNode job = node.claim(30_000).orElseThrow();
+        assertEquals(created.get("id").asText(), job.get("id").asText());
+        assertEquals("processing", json(client.get("/api/v1/jobs/" + job.get("id").asText()).body())
+                .get("status").asText());
+        TestNode.Upload up = node.upload(job).text("one").text(" two");
+        Client.Events sse = client.stream("/api/v1/jobs/" + job.get("id").asText() + "/stream", null);
+        assertEquals("data: {\"text\":\"one\"}", sse.nextData());
+        assertEquals("data: {\"text\":\" two\"}", sse.nextData());
+        up.text(" three");
+        assertEquals("data: {\"text\":\" three\"}", sse.nextData());
+        up.done(5, 3);
+        assertEquals("data: [DONE]", sse.nextData());
+        // after completion a joiner replays the stored result
+        Client.Events replay = client.stream("/api/v1/jobs/" + job.get("id").asText() + "/stream", null);
+        assertEquals("data: {\"text\":\"one two three\"}", replay.nextData());
+        assertEquals("data: [DONE]", replay.nextData());
+    }
+
+    @Test
+    void aNodeKilledMidStreamGivesNodeDisconnectedAndTheJobFinishesOnASecondNode() throws Exception {
+        harness(Settings.defaults());
+        TestNode first = onlineNode(40);
+        Client client = new Client(h.base, h.token("app"));
+        String jobId = json(client.post("/api/v1/jobs", job(false)).body()).get("id").asText();
+        JsonNode job = first.claim(30_000).orElseThrow();
+        Client.Events sse = client.stream("/api/v1/jobs/" + jobId + "/stream", null);
+        TestNode.Upload up = first.upload(job).text("Par");
+        assertEquals("data: {\"text\":\"Par\"}", sse.nextData());
+        up.kill();
+        JsonNode err = json(sse.nextData().substring("data: ".length()));
+        assertEquals("node_disconnected", err.get("error").asText());
+        assertFalse(err.get("message").asText().isEmpty());
+
+        TestNode second = onlineNode(40);
+        JsonNode again = second.claim(30_000).orElseThrow();
+        assertEquals(jobId, again.get("id").asText());
+        assertNotEquals(job.get("stream_token").asText(), again.get("stream_token").asText());
+        Client.Events retry = client.stream("/api/v1/jobs/" + jobId + "/stream", null);
+        assertEquals(200, second.upload(again).text("Paris").done(10, 1));
+        assertEquals("data: {\"text\":\"Paris\"}", retry.nextData());
+        assertEquals("data: [DONE]", retry.nextData());
+        JsonNode view = json(client.get("/api/v1/jobs/" + jobId).body());
+        assertEquals("completed", view.get("status").asText());
+        assertEquals("Paris", view.at("/result/content").asText());
+        assertEquals(second.nodeId, view.get("node_id").asText());
+        // the dead node's old stream token no longer works
+        assertEquals(401, first.upload(job).text("late").finish());
+    }
+
+    @Test
+    void aControlPlaneRestartLosesNoJob() throws Exception {
+        harness(Settings.defaults());
+        TestNode node = onlineNode(40);
+        Client client = new Client(h.base, h.token("app"));
+        String processing = json(client.post("/api/v1/jobs", job(false)).body()).get("id").asText();
+        node.claim(30_000).orElseThrow();
+        h.clock.advance(Duration.ofSeconds(1));
+        String pending = json(client.post("/api/v1/jobs", job(false)).body()).get("id").asText();
+        h.stop(); // nothing is flushed or handed over: the store is all that survives
+        h.start();
+        TestNode same = node.rebase(h.base, h.clock);
+        List<String> seen = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            JsonNode j = same.claim(30_000).orElseThrow();
+            seen.add(j.get("id").asText());
+            assertEquals(200, same.upload(j).text("ok").done(1, 1));
+        }
+        assertEquals(List.of(processing, pending), seen);
+        assertEquals("completed", h.store.job(processing).orElseThrow().state().wire());
+        assertEquals("completed", h.store.job(pending).orElseThrow().state().wire());
+    }
+
+    @Test
+    void routingErrorsFollowTheBook() throws Exception {
+        harness(Settings.defaults());
+        Client client = new Client(h.base, h.token("app"));
+        HttpResponse<String> r = client.post("/api/v1/jobs", job(false));
+        assertEquals(404, r.statusCode());
+        assertEquals("model_not_found", json(r.body()).get("error").asText());
+        TestNode node = new TestNode(h.base, h.clock);
+        node.register(List.of(model), Optional.empty()); // registered, never heard from: offline
+        r = client.post("/api/v1/jobs", job(false));
+        assertEquals(503, r.statusCode());
+        assertEquals("no_capacity", json(r.body()).get("error").asText());
+        node.heartbeat(List.of(model), 10);
+        assertEquals(201, client.post("/api/v1/jobs", job(false)).statusCode());
+        assertEquals("online", json(client.get("/api/v1/nodes/" + node.nodeId + "/status").body()).get("status")
+                .asText());
+        h.clock.advance(Duration.ofSeconds(91));
+        assertEquals("offline", json(client.get("/api/v1/nodes/" + node.nodeId + "/status").body()).get("status")
+                .asText());
+        JsonNode models = json(client.get("/api/v1/models").body()).get("models");
+        assertTrue(models.isEmpty() || !models.toString().contains(model));
+    }
+
+    @Test
+    void badRequestsGet400WithAHelpfulMessageAndRateLimitHeaders() throws Exception {
+        harness(Settings.defaults());
+        onlineNode(10);
+        Client client = new Client(h.base, h.token("app"));
+        List<String> bodies = List.of("{not json", "[]", "{\"model\":42,\"messages\":[" + MSG + "]}",
+                "{\"model\":\"" + model + "\",\"messages\":[]}",
+                "{\"model\":\"" + model + "\",\"messages\":[" + MSG + "],\"max_tokens\":\"lots\"}",
+                "{\"model\":\"" + model + "\",\"messages\":[" + MSG + "],\"temperature\":3}",
+                "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\"}]}",
+                "{\"model\":\"" + model + "\",\"messages\":[" + MSG + "],\"stream\":\"yes\"}");
+        for (String b : bodies) {
+            HttpResponse<String> r = client.post("/api/v1/jobs", b);
+            assertEquals(400, r.statusCode(), b);
+            assertEquals("bad_request", json(r.body()).get("error").asText());
+            assertFalse(json(r.body()).get("error_message").asText().isBlank());
+            assertTrue(r.headers().firstValue("X-RateLimit-Remaining").isPresent());
+        }
+        HttpResponse<String> bad = client.postBytes("/api/v1/jobs",
+                new byte[] {'{', '"', 'm', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
+        assertEquals(400, bad.statusCode());
+        assertTrue(json(bad.body()).get("error_message").asText().contains("UTF-8"));
+        byte[] huge = new byte[2 << 20];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        assertEquals(400, client.postBytes("/api/v1/jobs", huge).statusCode());
+    }
+
+    @Test
+    void tokensAreRequiredAndRateLimitedPerMinute() throws Exception {
+        harness(Settings.defaults().withRateLimit(3));
+        HttpResponse<String> r = new Client(h.base, null).get("/api/v1/models");
+        assertEquals(401, r.statusCode());
+        assertEquals("unauthorized", json(r.body()).get("error").asText());
+        assertEquals(401, new Client(h.base, "inf_wrong").get("/api/v1/models").statusCode());
+        Client client = new Client(h.base, h.token("app"));
+        for (int i = 2; i >= 0; i--) {
+            r = client.get("/api/v1/models");
+            assertEquals(200, r.statusCode());
+            assertEquals("3", r.headers().firstValue("X-RateLimit-Limit").orElseThrow());
+            assertEquals(Integer.toString(i), r.headers().firstValue("X-RateLimit-Remaining").orElseThrow());
+            assertTrue(Long.parseLong(r.headers().firstValue("X-RateLimit-Reset").orElseThrow())
+                    > h.clock.instant().getEpochSecond());
+        }
+        r = client.get("/api/v1/models");
+        assertEquals(429, r.statusCode());
+        assertEquals("rate_limited", json(r.body()).get("error").asText());
+        assertTrue(Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow()) >= 1);
+        h.clock.advance(Duration.ofSeconds(60));
+        assertEquals(200, client.get("/api/v1/models").statusCode());
+    }
+
+    @Test
+    void thePlaygroundServesAnonymousCallersWithAPerIpLimit() throws Exception {
+        harness(Settings.defaults().withPlayground(true, 2));
+        Client anon = new Client(h.base, null);
+        assertEquals(200, anon.get("/api/v1/models").statusCode());
+        assertEquals(200, anon.get("/v1/models").statusCode());
+        assertEquals(429, anon.get("/api/v1/models").statusCode());
+    }
+
+    @Test
+    void aJobStillUnfinishedAfterFiveMinutesFailsWithTimeout() throws Exception {
+        harness(Settings.defaults());
+        onlineNode(10);
+        Client client = new Client(h.base, h.token("app"));
+        String id = json(client.post("/api/v1/jobs", job(false)).body()).get("id").asText();
+        Client.Events sse = client.stream("/api/v1/jobs/" + id + "/stream", null);
+        h.clock.advance(Duration.ofMinutes(5).plusSeconds(1));
+        h.cp.jobs().sweep();
+        JsonNode err = json(sse.nextData().substring("data: ".length()));
+        assertEquals("timeout", err.get("error").asText());
+        JsonNode view = json(client.get("/api/v1/jobs/" + id).body());
+        assertEquals("failed", view.get("status").asText());
+        assertEquals("timeout", view.get("error").asText());
+        JsonNode list = json(client.get("/api/v1/jobs?status=failed&limit=5").body()).get("jobs");
+        assertEquals(id, list.get(0).get("id").asText());
+    }
+
+    @Test
+    void approvalModeHoldsNewNodesUnlessTheyBringARegistrationToken() throws Exception {
+        harness(Settings.defaults().withNodeApproval(true));
+        TestNode held = new TestNode(h.base, h.clock);
+        HttpResponse<String> r = held.register(List.of(model), Optional.empty());
+        assertEquals(201, r.statusCode());
+        assertEquals("pending_approval", json(r.body()).get("status").asText());
+        held.heartbeat(List.of(model), 10);
+        assertEquals(401, held.post("/api/v1/nodes/jobs/next",
+                TestNode.JSON.createObjectNode().put("node_id", held.nodeId).put("wait_ms", 0)).statusCode());
+        // the same key again gets the same id back
+        r = held.register(List.of(model), Optional.empty());
+        assertEquals(200, r.statusCode());
+        assertEquals(held.nodeId, json(r.body()).get("node_id").asText());
+
+        String regToken = "reg_" + Hashing.randomHex(16);
+        h.store.addRegistrationToken(Hashing.sha256Hex(regToken), h.clock.instant());
+        TestNode invited = new TestNode(h.base, h.clock);
+        r = invited.register(List.of(model), Optional.of(regToken));
+        assertEquals("approved", json(r.body()).get("status").asText());
+        TestNode reuse = new TestNode(h.base, h.clock);
+        assertEquals(401, reuse.register(List.of(model), Optional.of(regToken)).statusCode());
+    }
+
+    @Test
+    void unsignedOrWronglySignedNodeCallsAreRejected() throws Exception {
+        harness(Settings.defaults());
+        TestNode node = onlineNode(10);
+        TestNode impostor = new TestNode(h.base, h.clock);
+        impostor.nodeId = node.nodeId;
+        HttpResponse<String> r = impostor.heartbeat(List.of(model), 1);
+        assertEquals(401, r.statusCode());
+        assertEquals("unauthorized", json(r.body()).get("error").asText());
+        assertEquals(401, new Client(h.base, null).post("/api/v1/heartbeat", "{\"node_id\":\"" + node.nodeId + "\"}")
+                .statusCode());
+    }
+
+    @Test
+    void heartbeatsDeliverQueuedCommandsUntilAcknowledged() throws Exception {
+        harness(Settings.defaults());
+        TestNode node = onlineNode(10);
+        String cmd = h.store.queueCommand(node.nodeId, "model_install", "llama3.2:3b", h.clock.instant()).id();
+        JsonNode cmds = json(node.heartbeat(List.of(model), 10).body()).get("commands");
+        assertEquals(cmd, cmds.get(0).get("id").asText());
+        assertEquals("model_install", cmds.get(0).get("type").asText());
+        assertEquals("llama3.2:3b", cmds.get(0).get("model").asText());
+        HttpResponse<String> ack = node.post("/api/v1/nodes/commands/" + cmd + "/ack", TestNode.JSON.createObjectNode()
+                .put("node_id", node.nodeId).put("status", "running"));
+        assertEquals(200, ack.statusCode());
+        assertTrue(json(node.heartbeat(List.of(model), 10).body()).get("commands").isEmpty());
+    }
+
+    @Test
+    void noReceiptForAFailedJobAndNoneForAWrongPrice() throws Exception {
+        harness(Settings.defaults());
+        TestNode node = onlineNode(10);
+        Client client = new Client(h.base, h.token("app"));
+        String id = json(client.post("/api/v1/jobs", job(false)).body()).get("id").asText();
+        JsonNode job = node.claim(30_000).orElseThrow();
+        node.upload(job).text("x").line("{\"error\":\"backend_error\",\"message\":\"engine crashed\"}").finish();
+        JsonNode view = json(client.get("/api/v1/jobs/" + id).body());
+        assertEquals("failed", view.get("status").asText());
+        assertEquals("backend_error", view.get("error").asText());
+        Receipt r = new Receipt(id, node.key.publicKeyHex(), job.get("client_pubkey").asText(), model, 1, 1,
+                Instant.now(), new BigDecimal("0.01"), "none", 1, Optional.empty(), Optional.empty());
+        ObjectNode body = TestNode.JSON.createObjectNode().put("node_id", node.nodeId);
+        body.set("receipt", json(Receipts.canonicalJson(Receipts.signAsNode(r, node.key, ReceiptDomain.NONE))));
+        assertEquals(400, node.post("/api/v1/nodes/jobs/" + id + "/receipt", body).statusCode());
+        assertEquals("0.00", json(node.get("/api/v1/nodes/" + node.nodeId + "/earnings").body())
+                .get("unclaimed_usdc").asText());
+    }
+}
