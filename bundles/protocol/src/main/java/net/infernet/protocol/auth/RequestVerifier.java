@@ -28,8 +28,9 @@ public final class RequestVerifier {
     private final ConcurrentHashMap<String, ECPoint> keys = new ConcurrentHashMap<>();
 
     /**
-     * @param maxNonces hard cap on remembered nonces; size it to the expected request rate × 5 min (100,000 nodes
-     *        heartbeating every 30 s need about 1,000,000)
+     * @param maxNonces hard cap on remembered nonces; at least the request rate × 61 s (100,000 nodes heartbeating
+     *        every 30 s: ≥ 204,000, about 30 MB). When full, nonces older than 61 s are forgotten early (their
+     *        timestamps fail the skew check anyway); a bigger cap keeps the book's full 5-minute window
      */
     public RequestVerifier(Clock clock, int maxNonces) {
         this.clock = clock;
