@@ -24,6 +24,8 @@ public final class Main {
         all.add(new BundlesCommand());
         all.add(new net.infernet.cli.keys.KeysCommand());
         all.add(new net.infernet.cli.keys.InitCommand());
+        all.add(new net.infernet.cli.token.TokenCommand());
+        all.add(new net.infernet.cli.token.NodesCommand());
         return all;
     }
 
