@@ -1,0 +1,683 @@
+package net.infernet.node.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import net.infernet.core.api.ChatMessage;
+import net.infernet.core.api.ChatRequest;
+import net.infernet.core.api.Completion;
+import net.infernet.core.api.InfernetException;
+import net.infernet.core.api.Receipt;
+import net.infernet.core.backend.InferenceBackend;
+import net.infernet.core.backend.ModelInfo;
+import net.infernet.core.backend.TokenStream;
+import net.infernet.node.config.ConfigFile;
+import net.infernet.node.config.NodeConfig;
+import net.infernet.protocol.auth.RequestSigner;
+import net.infernet.protocol.keys.KeyFiles;
+import net.infernet.protocol.keys.KeyLayout;
+import net.infernet.protocol.keys.NodeKey;
+import net.infernet.protocol.receipt.ReceiptDomain;
+import net.infernet.protocol.receipt.Receipts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node daemon's work: registration, the heartbeat loop with command handling, the job channel (long-poll
+ * claims, streamed NDJSON upload, receipts) and backend fail-over. Plain Java so tests drive it without a
+ * framework; {@link NodeComponent} wires it to DS. Every thread it starts is named {@code infernet-node-*} and
+ * ends in {@link #stop()}.
+ */
+final class Node implements NodeStatusSource {
+    private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+
+    private final NodeSettings settings;
+    private final NodeKey key;
+    private final Clock clock;
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final Backends backends;
+    private final AtomicReference<NodeConfig> config;
+    private final AtomicReference<Optional<Backends.Selection>> active = new AtomicReference<>(Optional.empty());
+    private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
+    private final Semaphore slots;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final AtomicBoolean reachable = new AtomicBoolean();
+    private final AtomicReference<Optional<Instant>> lastHeartbeat = new AtomicReference<>(Optional.empty());
+    private final AtomicLong completed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicInteger heartbeatFailures = new AtomicInteger();
+    private final Instant startedAt;
+
+    private final ExecutorService httpExecutor;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService jobs;
+    private final ExecutorService poller;
+    private final ExecutorService commands;
+    private volatile HttpClient http;
+    private final ControlPlane cp;
+
+    /** One job in flight: its backend, its upload body and whether it was told to stop. */
+    private record RunningJob(String id, InferenceBackend backend, NdjsonPublisher body, AtomicBoolean cancelled) {
+    }
+
+    Node(NodeSettings settings, NodeKey key, NodeConfig initial, Backends backends, Clock clock) {
+        this.settings = settings;
+        this.key = key;
+        this.clock = clock;
+        this.backends = backends;
+        this.config = new AtomicReference<>(initial);
+        this.slots = new Semaphore(settings.maxJobs());
+        this.startedAt = clock.instant();
+        this.httpExecutor = Executors.newCachedThreadPool(named("http"));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(named("heartbeat"));
+        this.jobs = Executors.newFixedThreadPool(settings.maxJobs(), named("job"));
+        this.poller = Executors.newSingleThreadExecutor(named("jobs-poll"));
+        this.commands = Executors.newSingleThreadExecutor(named("command"));
+        this.http = HttpClient.newBuilder().executor(httpExecutor).connectTimeout(Duration.ofSeconds(5)).build();
+        this.cp = new ControlPlane(http, settings.controlPlane(), new RequestSigner(key, clock), mapper);
+    }
+
+    private static ThreadFactory named(String what) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "infernet-node-" + what + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    // ---------------------------------------------------------------- life cycle
+
+    void start() {
+        LOG.info("event=node_starting node_id={} control_plane={} max_jobs={}",
+                config.get().nodeId().orElse("unregistered"), settings.controlPlane(), settings.maxJobs());
+        reselect("start");
+        warnOnModelMismatch();
+        scheduler.execute(this::heartbeatTick);
+        poller.execute(this::pollLoop);
+    }
+
+    /**
+     * Stops within a few seconds: fails every in-flight job explicitly (the control plane re-queues it), tells the
+     * control plane the node is offline (bounded to 2 s), and ends every thread this node started.
+     */
+    void stop() {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        running.values().forEach(j -> failJob(j, "node shutting down"));
+        scheduler.shutdownNow();
+        poller.shutdownNow();
+        commands.shutdownNow();
+        config.get().nodeId().ifPresent(id -> {
+            try {
+                cp.post("/api/v1/heartbeat", heartbeatBody(id, "offline"), Duration.ofMillis(1500));
+                LOG.info("event=offline_heartbeat_sent node_id={}", id);
+            } catch (IOException | InterruptedException e) {
+                LOG.warn("event=offline_heartbeat_failed node_id={} reason=\"{}\"", id, e.getMessage());
+            }
+        });
+        jobs.shutdownNow();
+        awaitQuietly(scheduler, poller, commands, jobs);
+        httpExecutor.shutdownNow();
+        awaitQuietly(httpExecutor);
+        http = null; // JDK 17's HttpClient has no close(); its selector thread ends once the client is unreachable
+        LOG.info("event=node_stopped");
+    }
+
+    private static void awaitQuietly(ExecutorService... pools) {
+        for (ExecutorService p : pools) {
+            try {
+                p.awaitTermination(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- backends
+
+    void backendAdded(Backends.Entry e) {
+        backends.add(e);
+        LOG.info("event=backend_registered backend={} probe_order={}", e.id(), e.order());
+        if (active.get().isEmpty() || settings.backendOverride().filter(e.id()::equals).isPresent()) {
+            reselect("backend " + e.id() + " appeared");
+        }
+        heartbeatSoon();
+    }
+
+    void backendRemoved(InferenceBackend service) {
+        backends.remove(service);
+        Optional<Backends.Selection> current = active.get();
+        if (current.isPresent() && current.get().entry().service() == service) {
+            String id = current.get().entry().id();
+            LOG.warn("event=backend_gone backend={} in_flight={}", id, running.size());
+            running.values().stream().filter(j -> j.backend() == service)
+                    .forEach(j -> failJob(j, "backend " + id + " was removed"));
+            active.set(Optional.empty());
+            reselect("backend " + id + " went away");
+            heartbeatSoon();
+        }
+    }
+
+    private synchronized void reselect(String trigger) {
+        Optional<Backends.Selection> chosen = backends.select(backendOverride());
+        active.set(chosen);
+        chosen.ifPresentOrElse(
+                s -> LOG.info("event=backend_selected backend={} reason=\"{}\" trigger=\"{}\"", s.entry().id(),
+                        s.reason(), trigger),
+                () -> LOG.warn("event=no_backend override={} registered={} trigger=\"{}\"",
+                        backendOverride().orElse("none"), backends.inProbeOrder().size(), trigger));
+    }
+
+    private Optional<String> backendOverride() {
+        return settings.backendOverride().or(() -> config.get().backend());
+    }
+
+    private Optional<InferenceBackend> activeBackend() {
+        return active.get().map(s -> s.entry().service());
+    }
+
+    /** What the node advertises: the engine's models, limited to served_models when the operator listed some. */
+    List<String> servedModels() {
+        Optional<InferenceBackend> b = activeBackend();
+        if (b.isEmpty()) {
+            return List.of();
+        }
+        List<String> engine;
+        try {
+            engine = b.get().models().stream().map(ModelInfo::name).toList();
+        } catch (RuntimeException e) {
+            LOG.warn("event=backend_models_failed backend={} reason=\"{}\"", b.get().id(), e.getMessage());
+            return List.of();
+        }
+        List<String> configured = config.get().servedModels();
+        return configured.isEmpty() ? engine : configured.stream().filter(engine::contains).toList();
+    }
+
+    private void warnOnModelMismatch() {
+        List<String> configured = config.get().servedModels();
+        activeBackend().ifPresent(b -> {
+            try {
+                List<String> engine = b.models().stream().map(ModelInfo::name).toList();
+                List<String> missing = configured.stream().filter(m -> !engine.contains(m)).toList();
+                if (!missing.isEmpty()) {
+                    LOG.warn("event=served_models_mismatch config_has={} backend_has={}", configured, engine);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("event=backend_models_failed backend={} reason=\"{}\"", b.id(), e.getMessage());
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- heartbeat and commands
+
+    private void heartbeatSoon() {
+        if (!stopping.get() && config.get().nodeId().isPresent()) {
+            try {
+                scheduler.execute(this::heartbeatOnce);
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                // shutting down: the offline heartbeat follows
+            }
+        }
+    }
+
+    /** One scheduled tick; schedules the next one, sooner (exponential backoff) after a failure. */
+    private void heartbeatTick() {
+        boolean ok = heartbeatOnce();
+        if (stopping.get()) {
+            return;
+        }
+        Duration next = settings.heartbeatInterval();
+        if (!ok) {
+            long backoff = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(5, heartbeatFailures.get() - 1));
+            next = Duration.ofMillis(Math.min(backoff, next.toMillis()));
+        }
+        try {
+            scheduler.schedule(this::heartbeatTick, next.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            // shutting down
+        }
+    }
+
+    private boolean heartbeatOnce() {
+        try {
+            if (active.get().isEmpty()) {
+                reselect("heartbeat retry");
+            }
+            String id = ensureRegistered();
+            long t0 = System.nanoTime();
+            ControlPlane.Answer a = cp.post("/api/v1/heartbeat", heartbeatBody(id, "online"), CALL_TIMEOUT);
+            if (!a.ok()) {
+                return heartbeatFailed("control plane answered " + a.error());
+            }
+            reachable.set(true);
+            heartbeatFailures.set(0);
+            lastHeartbeat.set(Optional.of(clock.instant()));
+            LOG.info("event=heartbeat_ok latency_ms={}", (System.nanoTime() - t0) / 1_000_000);
+            for (JsonNode c : a.body().path("commands")) {
+                commands.execute(() -> handleCommand(id, c));
+            }
+            return true;
+        } catch (IOException e) {
+            return heartbeatFailed("control plane unreachable: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (InfernetException | java.util.concurrent.RejectedExecutionException e) {
+            return heartbeatFailed(e.getMessage());
+        }
+    }
+
+    private boolean heartbeatFailed(String why) {
+        reachable.set(false);
+        int n = heartbeatFailures.incrementAndGet();
+        LOG.warn("event=heartbeat_failed consecutive={} reason=\"{}\"", n, why);
+        return false;
+    }
+
+    private String ensureRegistered() throws IOException, InterruptedException {
+        Optional<String> id = config.get().nodeId();
+        if (id.isPresent()) {
+            return id.get();
+        }
+        NodeConfig c = config.get();
+        ObjectNode body = mapper.createObjectNode();
+        body.put("public_key", key.publicKeyHex());
+        body.put("name", c.name().isEmpty() ? "node-" + key.publicKeyHex().substring(0, 8) : c.name());
+        body.put("address", c.address());
+        body.put("port", c.port());
+        body.put("vram_tier", c.vramTier());
+        body.putArray("gpus");
+        ArrayNode served = body.putArray("served_models");
+        servedModels().forEach(served::add);
+        body.put("backend", active.get().map(s -> s.entry().id()).orElse("none"));
+        ControlPlane.Answer a = cp.post("/api/v1/nodes/register", body, CALL_TIMEOUT);
+        if (!a.ok() || !a.body().hasNonNull("node_id")) {
+            throw new IOException("registration refused: " + a.error());
+        }
+        String nodeId = a.body().get("node_id").asText();
+        NodeConfig updated = config.updateAndGet(x -> x.withNodeId(nodeId));
+        ConfigFile.write(settings.configFile(), updated);
+        LOG.info("event=node_registered node_id={} status={}", nodeId, a.body().path("status").asText());
+        return nodeId;
+    }
+
+    private ObjectNode heartbeatBody(String nodeId, String status) {
+        NodeConfig c = config.get();
+        ObjectNode body = mapper.createObjectNode();
+        body.put("node_id", nodeId);
+        body.put("status", status);
+        ArrayNode served = body.putArray("served_models");
+        if ("online".equals(status)) {
+            servedModels().forEach(served::add);
+        }
+        ObjectNode load = body.putObject("load");
+        load.put("active_jobs", running.size());
+        load.put("max_jobs", settings.maxJobs());
+        ObjectNode gpu = body.putObject("gpu");
+        gpu.put("vram_tier", c.vramTier());
+        active.get().ifPresent(s -> body.put("backend", s.entry().id()));
+        c.payoutChain().ifPresent(v -> body.put("payout_chain", v));
+        c.payoutAddress().ifPresent(v -> body.put("payout_address", v));
+        return body;
+    }
+
+    private void handleCommand(String nodeId, JsonNode command) {
+        String id = command.path("id").asText();
+        String type = command.path("type").asText();
+        String model = command.path("model").asText();
+        LOG.info("event=command_received command_id={} type={} model={}", id, type, model);
+        try {
+            InferenceBackend b = activeBackend().orElseThrow(() -> new IllegalStateException(
+                    "no inference backend answers"));
+            switch (type) {
+                case "model_install" -> install(nodeId, id, model, b);
+                case "model_remove" -> remove(model, b);
+                default -> throw new IllegalStateException("unknown command type " + type);
+            }
+            ack(nodeId, id, "completed", null, null);
+            LOG.info("event=command_completed command_id={} type={} model={}", id, type, model);
+        } catch (RuntimeException e) {
+            LOG.warn("event=command_failed command_id={} type={} model={} reason=\"{}\"", id, type, model,
+                    e.getMessage());
+            ack(nodeId, id, "failed", null, e.getMessage());
+        }
+        heartbeatSoon(); // the control plane learns the new model list at once, not in 30 s
+    }
+
+    private void install(String nodeId, String commandId, String model, InferenceBackend b) {
+        AtomicLong lastPercent = new AtomicLong(-1);
+        AtomicReference<String> lastStatus = new AtomicReference<>("");
+        ack(nodeId, commandId, "running", progress("starting", 0, 0), null);
+        b.install(model, (status, done, total) -> {
+            long percent = total > 0 ? done * 100 / total : -1;
+            // one ack per status change or whole percent, not one per engine progress line
+            if (!status.equals(lastStatus.getAndSet(status)) || percent != lastPercent.getAndSet(percent)) {
+                ack(nodeId, commandId, "running", progress(status, done, total), null);
+            }
+        });
+        KeyFiles.loadOrCreate(KeyLayout.modelKey(settings.dataDir(), model)); // the model's own key (IPIP-0028)
+        updateServed(model, true);
+    }
+
+    private void remove(String model, InferenceBackend b) {
+        b.remove(model);
+        updateServed(model, false);
+    }
+
+    private void updateServed(String model, boolean add) {
+        NodeConfig updated = config.updateAndGet(c -> {
+            List<String> served = new ArrayList<>(c.servedModels());
+            served.remove(model);
+            if (add) {
+                served.add(model);
+            }
+            return c.withServedModels(served);
+        });
+        ConfigFile.write(settings.configFile(), updated);
+    }
+
+    private ObjectNode progress(String status, long done, long total) {
+        ObjectNode p = mapper.createObjectNode();
+        p.put("status", status);
+        p.put("completed", done);
+        p.put("total", total);
+        return p;
+    }
+
+    private void ack(String nodeId, String commandId, String status, ObjectNode progress, String error) {
+        ObjectNode body = mapper.createObjectNode();
+        body.put("node_id", nodeId);
+        body.put("status", status);
+        if (progress != null) {
+            body.set("progress", progress);
+        }
+        if (error != null) {
+            body.put("error", error);
+        }
+        try {
+            ControlPlane.Answer a = cp.post("/api/v1/nodes/commands/" + commandId + "/ack", body, CALL_TIMEOUT);
+            if (!a.ok()) {
+                LOG.warn("event=command_ack_refused command_id={} reason=\"{}\"", commandId, a.error());
+            }
+        } catch (IOException e) {
+            LOG.warn("event=command_ack_failed command_id={} reason=\"{}\"", commandId, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---------------------------------------------------------------- job channel
+
+    private void pollLoop() {
+        int failures = 0;
+        while (!stopping.get() && !Thread.currentThread().isInterrupted()) {
+            try {
+                Optional<String> id = config.get().nodeId();
+                if (id.isEmpty() || active.get().isEmpty()) {
+                    Thread.sleep(backoff(++failures)); // not registered yet or no engine: nothing to claim
+                    continue;
+                }
+                slots.acquire();
+                boolean handedOver = false;
+                try {
+                    ObjectNode body = mapper.createObjectNode();
+                    body.put("node_id", id.get());
+                    body.put("wait_ms", settings.jobWaitMs());
+                    ControlPlane.Answer a = cp.post("/api/v1/nodes/jobs/next", body,
+                            Duration.ofMillis(settings.jobWaitMs() + 10_000L));
+                    if (a.status() == 200 && a.body().has("job")) {
+                        JsonNode job = a.body().get("job");
+                        jobs.execute(() -> {
+                            try {
+                                runJob(id.get(), job);
+                            } finally {
+                                slots.release();
+                            }
+                        });
+                        handedOver = true;
+                    } else if (!a.ok()) {
+                        throw new IOException("claim refused: " + a.error());
+                    }
+                    failures = 0;
+                    reachable.set(true);
+                } finally {
+                    if (!handedOver) {
+                        slots.release();
+                    }
+                }
+            } catch (IOException e) {
+                reachable.set(false);
+                long wait = backoff(++failures);
+                LOG.warn("event=job_poll_failed consecutive={} retry_ms={} reason=\"{}\"", failures, wait,
+                        e.getMessage());
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            } catch (InterruptedException | java.util.concurrent.RejectedExecutionException e) {
+                return;
+            }
+        }
+    }
+
+    private static long backoff(int failures) {
+        return Math.min(MAX_BACKOFF.toMillis(), 500L << Math.min(6, Math.max(0, failures - 1)));
+    }
+
+    private void runJob(String nodeId, JsonNode job) {
+        String jobId = job.path("id").asText();
+        NdjsonPublisher body = new NdjsonPublisher();
+        Optional<InferenceBackend> backend = activeBackend();
+        RunningJob rj = new RunningJob(jobId, backend.orElse(null), body, new AtomicBoolean());
+        running.put(jobId, rj);
+        LOG.info("event=job_received job_id={} model={}", jobId, job.path("model").asText());
+        var upload = startUpload(jobId, job.path("stream_token").asText(), body);
+        try {
+            if (backend.isEmpty()) {
+                failJob(rj, "no inference backend answers");
+            } else if (!rj.cancelled().get()) {
+                generate(nodeId, job, rj);
+            }
+        } finally {
+            running.remove(jobId);
+            body.complete();
+        }
+        awaitUpload(jobId, upload);
+    }
+
+    private void generate(String nodeId, JsonNode job, RunningJob rj) {
+        String jobId = rj.id();
+        long t0 = System.nanoTime();
+        Completion c;
+        try {
+            c = rj.backend().generate(chatRequest(job), new TokenStream() {
+                @Override
+                public void token(String text) {
+                    ObjectNode line = mapper.createObjectNode();
+                    line.put("text", text);
+                    rj.body().line(line.toString());
+                }
+
+                @Override
+                public boolean cancelled() {
+                    return rj.cancelled().get();
+                }
+            });
+        } catch (RuntimeException e) {
+            failJob(rj, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            return;
+        }
+        if (rj.cancelled().get()) {
+            return; // already failed explicitly (backend removed or shutdown)
+        }
+        ObjectNode done = mapper.createObjectNode();
+        done.put("done", true);
+        ObjectNode usage = done.putObject("usage");
+        usage.put("prompt_tokens", c.usage().promptTokens());
+        usage.put("completion_tokens", c.usage().completionTokens());
+        done.put("finish_reason", c.finishReason().wire());
+        rj.body().line(done.toString());
+        rj.body().complete();
+        completed.incrementAndGet();
+        double secs = (System.nanoTime() - t0) / 1e9;
+        LOG.info("event=job_completed job_id={} tokens={} tok_per_s={}", jobId, c.usage().completionTokens(),
+                secs > 0 ? Math.round(c.usage().completionTokens() / secs) : 0);
+        sendReceipt(nodeId, job, c);
+    }
+
+    private void failJob(RunningJob rj, String message) {
+        if (!rj.cancelled().compareAndSet(false, true) && rj.body().isCompleted()) {
+            return;
+        }
+        ObjectNode line = mapper.createObjectNode();
+        line.put("error", "backend_error");
+        line.put("message", message);
+        if (rj.body().line(line.toString())) {
+            failed.incrementAndGet();
+            LOG.warn("event=job_failed job_id={} reason=\"{}\"", rj.id(), message);
+        }
+        rj.body().complete();
+    }
+
+    private java.util.concurrent.CompletableFuture<HttpResponse<String>> startUpload(String jobId, String token,
+            NdjsonPublisher body) {
+        HttpRequest request = HttpRequest.newBuilder(cp.uri("/api/v1/nodes/jobs/" + jobId + "/stream"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.fromPublisher(body)).build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void awaitUpload(String jobId, java.util.concurrent.CompletableFuture<HttpResponse<String>> upload) {
+        try {
+            HttpResponse<String> r = upload.get(30, TimeUnit.SECONDS);
+            if (r.statusCode() != 200) {
+                LOG.warn("event=job_upload_refused job_id={} status={}", jobId, r.statusCode());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            upload.cancel(true);
+        } catch (Exception e) {
+            LOG.warn("event=job_upload_failed job_id={} reason=\"{}\"", jobId, e.getMessage());
+            upload.cancel(true);
+        }
+    }
+
+    private ChatRequest chatRequest(JsonNode job) {
+        List<ChatMessage> messages = new ArrayList<>();
+        for (JsonNode m : job.path("messages")) {
+            messages.add(new ChatMessage(m.path("role").asText("user"), m.path("content").asText("")));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> extra = job.path("extra").isObject()
+                ? mapper.convertValue(job.get("extra"), LinkedHashMap.class) : Map.of();
+        return new ChatRequest(job.path("model").asText(), messages,
+                job.path("max_tokens").asInt(ChatRequest.DEFAULT_MAX_TOKENS),
+                job.path("temperature").asDouble(ChatRequest.DEFAULT_TEMPERATURE),
+                job.path("top_p").asDouble(ChatRequest.DEFAULT_TOP_P), extra);
+    }
+
+    // ---------------------------------------------------------------- receipts
+
+    /** The CPR value: rate per 1K output tokens × (output + input/4) / 1000, to micro-USDC (book pricing). */
+    static BigDecimal value(BigDecimal ratePer1k, long input, long output) {
+        BigDecimal weighted = BigDecimal.valueOf(output).add(BigDecimal.valueOf(input).divide(BigDecimal.valueOf(4)));
+        return ratePer1k.multiply(weighted).divide(BigDecimal.valueOf(1000), 6, RoundingMode.HALF_UP)
+                .stripTrailingZeros();
+    }
+
+    static ReceiptDomain domain(JsonNode job) {
+        String chain = job.path("chain").asText(Receipt.NO_CHAIN);
+        if (Receipt.NO_CHAIN.equals(chain) || !job.hasNonNull("chain_id") || !job.hasNonNull("contract")) {
+            return ReceiptDomain.NONE;
+        }
+        return new ReceiptDomain(job.get("chain_id").asLong(), job.get("contract").asText());
+    }
+
+    private void sendReceipt(String nodeId, JsonNode job, Completion c) {
+        String jobId = job.path("id").asText();
+        try {
+            BigDecimal rate = new BigDecimal(job.path("value_rate").asText("0"));
+            Receipt r = new Receipt(jobId, key.publicKeyHex(), job.path("client_pubkey").asText(),
+                    job.path("model").asText(), c.usage().promptTokens(), c.usage().completionTokens(),
+                    clock.instant().truncatedTo(ChronoUnit.SECONDS),
+                    value(rate, c.usage().promptTokens(), c.usage().completionTokens()),
+                    job.path("chain").asText(Receipt.NO_CHAIN), job.path("receipt_serial").asLong(),
+                    Optional.empty(), Optional.empty());
+            Receipt signed = Receipts.signAsNode(r, key, domain(job));
+            ObjectNode body = mapper.createObjectNode();
+            body.put("node_id", nodeId);
+            body.set("receipt", mapper.readTree(Receipts.canonicalJson(signed)));
+            ControlPlane.Answer a = cp.post("/api/v1/nodes/jobs/" + jobId + "/receipt", body, CALL_TIMEOUT);
+            if (!a.ok()) {
+                LOG.warn("event=receipt_refused job_id={} reason=\"{}\"", jobId, a.error());
+                return;
+            }
+            saveReceipt(jobId, a.body().path("receipt"));
+            LOG.info("event=receipt_countersigned job_id={} value_usdc={}", jobId, Receipts.amount(r.valueUsdc()));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("event=receipt_failed job_id={} reason=\"{}\"", jobId, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Keeps the countersigned CPR under {@code <dataDir>/receipts/<job>.json} for {@code infernet keys verify}. */
+    private void saveReceipt(String jobId, JsonNode receipt) throws IOException {
+        if (receipt.isMissingNode() || !jobId.matches("[A-Za-z0-9_-]+")) {
+            return;
+        }
+        Path dir = Files.createDirectories(settings.dataDir().resolve("receipts"));
+        Files.writeString(dir.resolve(jobId + ".json"), Receipts.canonicalJson(Receipts.parseJson(receipt.toString())));
+    }
+
+    // ---------------------------------------------------------------- status
+
+    @Override
+    public NodeStatus status() {
+        Optional<Backends.Selection> s = active.get();
+        String state = stopping.get() ? "stopping"
+                : s.isEmpty() ? "no_backend"
+                : !reachable.get() ? "control_plane_unreachable"
+                : config.get().nodeId().isEmpty() ? "unregistered" : "online";
+        return new NodeStatus(config.get().nodeId(), key.publicKeyHex(), s.map(x -> x.entry().id()),
+                s.map(Backends.Selection::reason).orElse("no backend answers"), servedModels(), running.size(),
+                settings.maxJobs(), completed.get(), failed.get(), reachable.get(), settings.controlPlane().toString(),
+                lastHeartbeat.get(), startedAt, state);
+    }
+}
