@@ -20,12 +20,16 @@ public final class RequestVerifier {
     public static final long MAX_SKEW_SECONDS = 30;
     /** How long a nonce is remembered (book: a 5-minute nonce cache). */
     public static final long NONCE_RETENTION_SECONDS = 300;
-    /** Lifted public keys kept with BouncyCastle's precomputation attached; a node heartbeats every 30 s. */
-    private static final int KEY_CACHE_MAX = 4096;
+    /**
+     * Default number of lifted public keys kept with BouncyCastle's precomputation attached (measured ~4.7 KB each,
+     * so ~19 MB); a miss costs a square root and a fresh wNAF table (~30 % slower verification).
+     */
+    public static final int DEFAULT_KEY_CACHE = 4096;
 
     private final Clock clock;
     private final NonceCache nonces;
     private final ConcurrentHashMap<String, ECPoint> keys = new ConcurrentHashMap<>();
+    private final int maxKeys;
 
     /**
      * @param maxNonces hard cap on remembered nonces; at least the request rate × 61 s (100,000 nodes heartbeating
@@ -33,6 +37,15 @@ public final class RequestVerifier {
      *        timestamps fail the skew check anyway); a bigger cap keeps the book's full 5-minute window
      */
     public RequestVerifier(Clock clock, int maxNonces) {
+        this(clock, maxNonces, DEFAULT_KEY_CACHE);
+    }
+
+    /** As {@link #RequestVerifier(Clock, int)} with the size of the lifted-key cache (≥ 1). */
+    public RequestVerifier(Clock clock, int maxNonces, int maxKeys) {
+        if (maxKeys < 1) {
+            throw new IllegalArgumentException("maxKeys must be positive");
+        }
+        this.maxKeys = maxKeys;
         this.clock = clock;
         // once the cache is full, entries older than twice the skew can go: their timestamps fail the skew check
         this.nonces = new NonceCache(maxNonces, NONCE_RETENTION_SECONDS, 2 * MAX_SKEW_SECONDS + 1);
@@ -79,7 +92,7 @@ public final class RequestVerifier {
         }
         Optional<ECPoint> lifted = Secp256k1.liftX(xOnly);
         lifted.ifPresent(p -> {
-            if (keys.size() >= KEY_CACHE_MAX) {
+            if (keys.size() >= maxKeys) {
                 keys.clear(); // crude but bounded; a cache miss only costs one square root
             }
             keys.put(hex, p);

@@ -159,6 +159,17 @@ class SignedRequestTest {
     }
 
     @Test
+    void tinyKeyCacheStillVerifiesManyNodes() {
+        RequestVerifier small = new RequestVerifier(clock, 1000, 2);
+        for (int i = 0; i < 5; i++) {
+            NodeKey k = NodeKey.generate(new SecureRandom());
+            RequestSigner s = new RequestSigner(k, clock);
+            small.verify("POST", "/a", BODY, s.sign("POST", "/a", BODY), k.publicKeyHex());
+            small.verify("POST", "/a", BODY, s.sign("POST", "/a", BODY), k.publicKeyHex());
+        }
+    }
+
+    @Test
     void worksWithTheSystemClock() {
         RequestSigner s = new RequestSigner(node, Clock.system(ZoneOffset.UTC));
         new RequestVerifier(Clock.systemUTC(), 10).verify("PUT", "/a", BODY, s.sign("PUT", "/a", BODY),
