@@ -6,10 +6,7 @@ import jakarta.servlet.AsyncContext;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -127,12 +124,11 @@ public class NodeApiServlet extends ApiServlet {
         if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new InfernetException(ErrorCode.UNAUTHORIZED, "missing stream token (Authorization: Bearer ...)");
         }
-        BufferedReader lines = new BufferedReader(new InputStreamReader(request.getInputStream(),
-                StandardCharsets.UTF_8.newDecoder()));
-        cp.jobs().upload(jobId, auth.substring(7).trim(), lines);
-        ObjectNode out = api.mapper().createObjectNode();
-        out.put("ok", true);
-        api.writeJson(response, 200, out);
+        var upload = cp.jobs().upload(jobId, auth.substring(7).trim());
+        AsyncContext ctx = request.startAsync();
+        ctx.setTimeout(cp.jobs().settings().jobTimeout().toMillis() + 60_000L);
+        var in = request.getInputStream();
+        in.setReadListener(new NdjsonReader(ctx, in, upload, api));
     }
 
     private void receipt(String jobId, HttpServletRequest request, HttpServletResponse response) throws IOException {

@@ -267,49 +267,91 @@ public final class JobService implements AutoCloseable {
     // ---------------------------------------------------------------- job channel: the streamed upload
 
     /**
-     * Relays one attempt's NDJSON upload: {@code {"text":..}} lines go to listeners as they arrive; the last line is
-     * {@code {"done":true,...}} or {@code {"error":..}}. A connection that ends before the last line means the node
-     * dropped: listeners get {@code node_disconnected} and the job goes back to pending for another node.
+     * Starts relaying one attempt's NDJSON upload: {@code {"text":..}} lines go to listeners as they arrive; the last
+     * line is {@code {"done":true,...}} or {@code {"error":..}}. A connection that ends before the last line means
+     * the node dropped: listeners get {@code node_disconnected} and the job goes back to pending for another node.
      */
-    public void upload(String jobId, String streamToken, BufferedReader lines) {
+    public Upload upload(String jobId, String streamToken) {
         JobRecord job = store.job(jobId).orElseThrow(() -> notFound(jobId));
         if (job.state() != JobState.PROCESSING || job.streamTokenHash().isEmpty()
                 || !Hashing.same(job.streamTokenHash().get(), Hashing.sha256Hex(streamToken))) {
             throw new InfernetException(ErrorCode.UNAUTHORIZED, "invalid or expired stream token for job " + jobId);
         }
-        LiveJob lj = live.computeIfAbsent(jobId, k -> new LiveJob());
-        String nodeId = job.nodeId().orElseThrow();
+        return new Upload(job, live.computeIfAbsent(jobId, k -> new LiveJob()));
+    }
+
+    /** One node's upload of one attempt, fed line by line (from blocking or non-blocking reads). */
+    public final class Upload {
+        private final JobRecord job;
+        private final LiveJob lj;
+        private boolean finished;
+
+        private Upload(JobRecord job, LiveJob lj) {
+            this.job = job;
+            this.lj = lj;
+        }
+
+        /** Handles one line; returns true once the terminal line has been handled. */
+        public boolean line(String line) {
+            if (finished || line.isBlank()) {
+                return finished;
+            }
+            JsonNode event;
+            try {
+                event = parseLine(line);
+            } catch (InfernetException e) {
+                broken("Node sent a malformed stream");
+                throw e;
+            }
+            if (event.hasNonNull("text")) {
+                lj.text(event.get("text").asText());
+                return false;
+            }
+            finished = true;
+            if (event.path("done").asBoolean(false)) {
+                finishDone(job, job.nodeId().orElseThrow(), lj, event);
+            } else if (event.hasNonNull("error")) {
+                String msg = event.path("message").asText("the inference backend failed");
+                if (store.failJob(job.id(), Optional.of(job.attempt()), ErrorCode.BACKEND_ERROR.wire(), msg,
+                        clock.instant())) {
+                    live.remove(job.id(), lj);
+                    lj.error(ErrorCode.BACKEND_ERROR, msg);
+                    LOG.info("event=job_failed job_id={} error=backend_error", job.id());
+                }
+            } else {
+                finished = false;
+                broken("Node sent a malformed stream");
+                throw new InfernetException(ErrorCode.BAD_REQUEST, "stream line is neither text, done nor error");
+            }
+            return true;
+        }
+
+        public boolean finished() {
+            return finished;
+        }
+
+        /** The body ended or the connection broke: without a terminal line this is node_disconnected. */
+        public void broken(String message) {
+            if (!finished) {
+                finished = true;
+                nodeDropped(job, lj, message);
+            }
+        }
+    }
+
+    /** Blocking variant for callers that own a reader (tests, tools). */
+    public void upload(String jobId, String streamToken, BufferedReader lines) {
+        Upload up = upload(jobId, streamToken);
         try {
             String line;
             while ((line = lines.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode event = parseLine(line);
-                if (event.hasNonNull("text")) {
-                    lj.text(event.get("text").asText());
-                } else if (event.path("done").asBoolean(false)) {
-                    finishDone(job, nodeId, lj, event);
+                if (up.line(line)) {
                     return;
-                } else if (event.hasNonNull("error")) {
-                    String msg = event.path("message").asText("the inference backend failed");
-                    if (store.failJob(jobId, Optional.of(job.attempt()), ErrorCode.BACKEND_ERROR.wire(), msg,
-                            clock.instant())) {
-                        live.remove(jobId, lj);
-                        lj.error(ErrorCode.BACKEND_ERROR, msg);
-                        LOG.info("event=job_failed job_id={} error=backend_error", jobId);
-                    }
-                    return;
-                } else {
-                    throw new InfernetException(ErrorCode.BAD_REQUEST, "stream line is neither text, done nor error");
                 }
             }
-            nodeDropped(job, lj, "Node went offline mid-stream");
+            up.broken("Node went offline mid-stream");
         } catch (IOException e) {
-            nodeDropped(job, lj, "Node went offline mid-stream");
-        } catch (InfernetException e) {
-            nodeDropped(job, lj, "Node sent a malformed stream");
-            throw e;
+            up.broken("Node went offline mid-stream");
         }
     }
 
