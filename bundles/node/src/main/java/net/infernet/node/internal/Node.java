@@ -85,7 +85,7 @@ final class Node implements NodeStatusSource {
     private final ExecutorService poller;
     private final ExecutorService commands;
     private volatile HttpClient http;
-    private final ControlPlane cp;
+    private volatile ControlPlane cp;
 
     /** One job in flight: its backend, its upload body and whether it was told to stop. */
     private record RunningJob(String id, InferenceBackend backend, NdjsonPublisher body, AtomicBoolean cancelled) {
@@ -104,7 +104,7 @@ final class Node implements NodeStatusSource {
         this.jobs = Executors.newFixedThreadPool(settings.maxJobs(), named("job"));
         this.poller = Executors.newSingleThreadExecutor(named("jobs-poll"));
         this.commands = Executors.newSingleThreadExecutor(named("command"));
-        this.http = HttpClient.newBuilder().executor(httpExecutor).connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(httpExecutor).connectTimeout(Duration.ofSeconds(5)).build();
         this.cp = new ControlPlane(http, settings.controlPlane(), new RequestSigner(key, clock), mapper);
     }
 
@@ -152,7 +152,9 @@ final class Node implements NodeStatusSource {
         awaitQuietly(scheduler, poller, commands, jobs);
         httpExecutor.shutdownNow();
         awaitQuietly(httpExecutor);
-        http = null; // JDK 17's HttpClient has no close(); its selector thread ends once the client is unreachable
+        // JDK 17's HttpClient has no close(); its selector thread ends once the client is unreachable
+        http = null;
+        cp = null;
         LOG.info("event=node_stopped");
     }
 
@@ -491,8 +493,17 @@ final class Node implements NodeStatusSource {
                 }
             } catch (InterruptedException | java.util.concurrent.RejectedExecutionException e) {
                 return;
+            } catch (RuntimeException e) {
+                // a bug must not end the job channel for good: log it and keep claiming
+                LOG.error("event=job_poll_error reason=\"{}\"", e.toString());
+                try {
+                    Thread.sleep(backoff(++failures));
+                } catch (InterruptedException ie) {
+                    return;
+                }
             }
         }
+        LOG.info("event=job_poll_stopped");
     }
 
     private static long backoff(int failures) {
@@ -676,7 +687,8 @@ final class Node implements NodeStatusSource {
                 : !reachable.get() ? "control_plane_unreachable"
                 : config.get().nodeId().isEmpty() ? "unregistered" : "online";
         return new NodeStatus(config.get().nodeId(), key.publicKeyHex(), s.map(x -> x.entry().id()),
-                s.map(Backends.Selection::reason).orElse("no backend answers"), servedModels(), running.size(),
+                s.map(Backends.Selection::reason).orElse("no backend answers"),
+                stopping.get() ? List.of() : servedModels(), running.size(),
                 settings.maxJobs(), completed.get(), failed.get(), reachable.get(), settings.controlPlane().toString(),
                 lastHeartbeat.get(), startedAt, state);
     }
