@@ -38,6 +38,7 @@ import net.infernet.core.api.Completion;
 import net.infernet.core.api.InfernetException;
 import net.infernet.core.api.Receipt;
 import net.infernet.core.backend.InferenceBackend;
+import net.infernet.core.backend.InstallProgress;
 import net.infernet.core.backend.ModelInfo;
 import net.infernet.core.backend.TokenStream;
 import net.infernet.node.config.ConfigFile;
@@ -384,20 +385,50 @@ final class Node implements NodeStatusSource {
         AtomicLong lastPercent = new AtomicLong(-1);
         AtomicReference<String> lastStatus = new AtomicReference<>("");
         ack(nodeId, commandId, "running", progress("starting", 0, 0), null);
-        b.install(model, (status, done, total) -> {
+        installModel(model, b, (status, done, total) -> {
             long percent = total > 0 ? done * 100 / total : -1;
             // one ack per status change or whole percent, not one per engine progress line
             if (!status.equals(lastStatus.getAndSet(status)) || percent != lastPercent.getAndSet(percent)) {
                 ack(nodeId, commandId, "running", progress(status, done, total), null);
             }
         });
+    }
+
+    private void installModel(String model, InferenceBackend b, InstallProgress progress) {
+        b.install(model, progress);
         KeyFiles.loadOrCreate(KeyLayout.modelKey(settings.dataDir(), model)); // the model's own key (IPIP-0028)
         updateServed(model, true);
+        LOG.info("event=model_installed model={} backend={}", model, b.id());
     }
 
     private void remove(String model, InferenceBackend b) {
         b.remove(model);
         updateServed(model, false);
+        LOG.info("event=model_removed model={} backend={}", model, b.id());
+    }
+
+    // ---------------------------------------------------------------- local model management (infernet model)
+
+    private InferenceBackend requireBackend() {
+        return activeBackend().orElseThrow(() -> new InfernetException(
+                net.infernet.core.api.ErrorCode.BACKEND_ERROR, "no inference backend answers"));
+    }
+
+    @Override
+    public void install(String model, InstallProgress progress) {
+        installModel(model, requireBackend(), progress);
+        heartbeatSoon();
+    }
+
+    @Override
+    public void remove(String model) {
+        remove(model, requireBackend());
+        heartbeatSoon();
+    }
+
+    @Override
+    public List<ModelInfo> engineModels() {
+        return requireBackend().models();
     }
 
     private void updateServed(String model, boolean add) {

@@ -124,12 +124,31 @@ public final class NodeComponent implements NodeStatusSource {
         }
     }
 
-    @Override
-    public NodeStatus status() {
+    private Node running() {
         Node n = node;
         if (n == null) {
             throw new IllegalStateException("node is not running");
         }
-        return n.status();
+        return n;
+    }
+
+    @Override
+    public NodeStatus status() {
+        return running().status();
+    }
+
+    @Override
+    public void install(String model, net.infernet.core.backend.InstallProgress progress) {
+        running().install(model, progress);
+    }
+
+    @Override
+    public void remove(String model) {
+        running().remove(model);
+    }
+
+    @Override
+    public java.util.List<net.infernet.core.backend.ModelInfo> engineModels() {
+        return running().engineModels();
     }
 }
