@@ -24,6 +24,16 @@ public final class Main {
         all.add(new BundlesCommand());
         all.add(new net.infernet.cli.keys.KeysCommand());
         all.add(new net.infernet.cli.keys.InitCommand());
+        all.add(new net.infernet.cli.node.SetupCommand());
+        all.add(new net.infernet.cli.node.RegisterCommand());
+        all.add(new net.infernet.cli.node.StopCommand());
+        all.add(new net.infernet.cli.node.StatusCommand());
+        all.add(new net.infernet.cli.node.LogsCommand());
+        all.add(new net.infernet.cli.node.DoctorCommand());
+        all.add(new net.infernet.cli.node.ModelCommand());
+        all.add(new net.infernet.cli.node.ChatCommand());
+        all.add(new net.infernet.cli.node.ServiceCommand());
+        all.add(new net.infernet.cli.node.PaymentsCommand());
         all.add(new net.infernet.cli.token.TokenCommand());
         all.add(new net.infernet.cli.token.NodesCommand());
         return all;

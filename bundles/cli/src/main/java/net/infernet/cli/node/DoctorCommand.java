@@ -1,0 +1,218 @@
+package net.infernet.cli.node;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import net.infernet.cli.Cli;
+import net.infernet.cli.Command;
+import net.infernet.node.config.NodeConfig;
+
+/** {@code infernet doctor [--json]}: every check of the book's table; exit 1 when any check fails. */
+public final class DoctorCommand implements Command {
+    static final long MIN_FREE_BYTES = 20L * 1024 * 1024 * 1024;
+    static final long MAX_SKEW_SECONDS = 30;
+
+    /** One line of the report. */
+    record Check(String level, String name, String detail) {
+        String line() {
+            return "[" + level + "] " + name + ": " + detail;
+        }
+    }
+
+    private final Host host;
+
+    public DoctorCommand() {
+        this(Host.SYSTEM);
+    }
+
+    DoctorCommand(Host host) {
+        this.host = host;
+    }
+
+    @Override
+    public String name() {
+        return "doctor";
+    }
+
+    @Override
+    public String summary() {
+        return "diagnose config, key, control plane, backend, models, clock, disk, GPU [--json]";
+    }
+
+    @Override
+    public int run(List<String> args, Cli cli) throws IOException {
+        Flags f = Flags.parse(args, Set.of());
+        List<Check> checks = checks(new NodeEnv(cli, host));
+        boolean failed = checks.stream().anyMatch(c -> c.level().equals("FAIL"));
+        if (f.json()) {
+            ObjectNode out = NodeHttp.MAPPER.createObjectNode();
+            ArrayNode arr = out.putArray("checks");
+            checks.forEach(c -> arr.addObject().put("level", c.level()).put("name", c.name()).put("detail", c.detail()));
+            out.put("ok", !failed);
+            cli.out().println(NodeHttp.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+        } else {
+            cli.out().println("Infernet Node Diagnostics");
+            cli.out().println("=========================");
+            checks.forEach(c -> cli.out().println(c.line()));
+            long problems = checks.stream().filter(c -> !c.level().equals("OK")).count();
+            cli.out().println(problems == 0 ? "All checks passed." : problems + " problem(s) found.");
+        }
+        return failed ? Cli.FAILED : Cli.OK;
+    }
+
+    List<Check> checks(NodeEnv env) {
+        List<Check> out = new ArrayList<>();
+        Optional<NodeConfig> config = configCheck(env, out);
+        keyCheck(env, out);
+        Optional<NodeHttp.Answer> health = controlPlaneCheck(env, out);
+        Optional<String> id = config.flatMap(NodeConfig::nodeId);
+        out.add(id.map(i -> new Check("OK", "Node registered", i))
+                .orElse(new Check("FAIL", "Node registered", "no node id in config; run 'infernet register'")));
+        if (id.isPresent() && health.isPresent()) {
+            onlineCheck(env, id.get(), out);
+        }
+        backendChecks(env, config, out);
+        health.ifPresent(h -> clockCheck(h, out));
+        diskCheck(env, out);
+        gpuChecks(out);
+        return out;
+    }
+
+    private Optional<NodeConfig> configCheck(NodeEnv env, List<Check> out) {
+        if (!Files.exists(env.configFile())) {
+            out.add(new Check("FAIL", "Config file", env.configFile() + " missing; run 'infernet setup'"));
+            return Optional.empty();
+        }
+        try {
+            NodeConfig c = env.config().orElseThrow();
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(env.configFile());
+            boolean open = perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"));
+            out.add(open ? new Check("WARN", "Config file", env.configFile() + " is readable by other users; run chmod 600 "
+                    + env.configFile()) : new Check("OK", "Config file", env.configFile().toString()));
+            return Optional.of(c);
+        } catch (IOException | RuntimeException e) {
+            out.add(new Check("FAIL", "Config file", e.getMessage()));
+            return Optional.empty();
+        }
+    }
+
+    private void keyCheck(NodeEnv env, List<Check> out) {
+        try {
+            out.add(env.key().map(k -> new Check("OK", "Node keypair", "present (" + k.npub() + ")"))
+                    .orElse(new Check("FAIL", "Node keypair", env.keyFile() + " missing; run 'infernet init'")));
+        } catch (RuntimeException e) {
+            out.add(new Check("FAIL", "Node keypair", e.getMessage()));
+        }
+    }
+
+    private Optional<NodeHttp.Answer> controlPlaneCheck(NodeEnv env, List<Check> out) {
+        try {
+            NodeHttp.Answer a = new NodeHttp(Optional.empty(), host.clock())
+                    .get(NodeEnv.at(env.controlPlane(), "/api/v1/health"), false);
+            out.add(new Check(a.ok() ? "OK" : "FAIL", "Control plane", (a.ok() ? "reachable" : "answered " + a.error())
+                    + " (" + a.latencyMs() + "ms) at " + env.controlPlane()));
+            return Optional.of(a);
+        } catch (IOException e) {
+            out.add(new Check("FAIL", "Control plane", "not reachable at " + env.controlPlane()));
+            return Optional.empty();
+        }
+    }
+
+    private void onlineCheck(NodeEnv env, String id, List<Check> out) {
+        try {
+            NodeHttp.Answer a = new NodeHttp(Optional.empty(), host.clock())
+                    .get(NodeEnv.at(env.controlPlane(), "/api/v1/nodes/" + id + "/status"), false);
+            String status = a.body().path("status").asText("unknown");
+            out.add(new Check("online".equals(status) ? "OK" : "FAIL", "Node online",
+                    "online".equals(status) ? "yes" : a.ok() ? "no (start the daemon: infernet start)" : a.error()));
+        } catch (IOException e) {
+            out.add(new Check("FAIL", "Node online", "control plane not reachable"));
+        }
+    }
+
+    private void backendChecks(NodeEnv env, Optional<NodeConfig> config, List<Check> out) {
+        NodeHttp http = new NodeHttp(Optional.empty(), host.clock());
+        List<Engines.Engine> engines = Engines.probeOrder(env.cli().env());
+        Optional<String> wanted = Optional.ofNullable(env.cli().env().get("INFERNET_BACKEND"))
+                .or(() -> config.flatMap(NodeConfig::backend))
+                .or(() -> config.map(NodeConfig::engineBackend).filter(s -> !s.isEmpty()));
+        Optional<Engines.Engine> found = Engines.firstAnswering(http, engines, wanted);
+        if (found.isEmpty()) {
+            Optional<Engines.Engine> named = wanted.flatMap(w -> engines.stream().filter(e -> e.id().equals(w))
+                    .findFirst());
+            out.add(named.map(e -> new Check("FAIL", "Backend (" + e.id() + ")", "not reachable at " + e.host()))
+                    .orElse(new Check("FAIL", "Backend",
+                            "no engine answers in the probe order (ollama, vllm, sglang, max, llamacpp)")));
+            return;
+        }
+        Engines.Engine e = found.get();
+        out.add(new Check("OK", "Backend (" + e.id() + ")", "running at " + e.host()));
+        List<String> engineModels = Engines.models(http, e);
+        List<String> configured = config.map(NodeConfig::servedModels).orElse(List.of());
+        List<String> missing = configured.stream().filter(m -> !engineModels.contains(m)).toList();
+        if (!missing.isEmpty()) {
+            out.add(new Check("WARN", "Models", "served_models mismatch: config has " + String.join(", ", configured)
+                    + ", backend has " + (engineModels.isEmpty() ? "none" : String.join(", ", engineModels))));
+        } else {
+            out.add(new Check(engineModels.isEmpty() ? "WARN" : "OK", "Models", engineModels.isEmpty()
+                    ? "the backend has no models; run 'infernet model recommend'"
+                    : String.join(", ", configured.isEmpty() ? engineModels : configured) + " (loaded)"));
+        }
+    }
+
+    private void clockCheck(NodeHttp.Answer health, List<Check> out) {
+        if (health.date().isEmpty()) {
+            out.add(new Check("WARN", "System time", "the control plane sent no Date header to compare with"));
+            return;
+        }
+        Instant theirs = ZonedDateTime.parse(health.date().get(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        long drift = Math.abs(Duration.between(theirs, host.clock().instant()).getSeconds());
+        String text = (drift >= 60 ? drift / 60 + "m " : "") + drift % 60 + "s drift from the control plane";
+        // signed requests are refused beyond 30 s of skew, so this is a failure, not a warning
+        out.add(new Check(drift > MAX_SKEW_SECONDS ? "FAIL" : "OK", "System time",
+                drift > MAX_SKEW_SECONDS ? text + " (max 30s)" : text));
+    }
+
+    private void diskCheck(NodeEnv env, List<Check> out) {
+        long free = host.freeBytes(env.cli().dataDir());
+        long gb = free / (1024L * 1024 * 1024);
+        out.add(free >= MIN_FREE_BYTES ? new Check("OK", "Disk space", gb + " GB free")
+                : new Check("FAIL", "Disk space", gb + " GB free (minimum 20 GB recommended)"));
+    }
+
+    private void gpuChecks(List<Check> out) {
+        Optional<String> driver = host.run(Hardware.NVIDIA_DRIVER).map(s -> s.lines().findFirst().orElse("").trim())
+                .filter(s -> !s.isEmpty());
+        if (driver.isPresent()) {
+            out.add(new Check("OK", "GPU drivers", "NVIDIA " + driver.get()));
+            Optional<String> cuda = host.run(Hardware.NVIDIA_PLAIN).flatMap(DoctorCommand::cudaVersion);
+            out.add(cuda.map(v -> new Check("OK", "CUDA", v))
+                    .orElse(new Check("WARN", "CUDA", "version not reported by nvidia-smi")));
+            return;
+        }
+        if (host.run(Hardware.ROCMINFO).isPresent()) {
+            out.add(new Check("OK", "GPU drivers", "AMD ROCm"));
+            out.add(new Check("OK", "CUDA", "not needed (ROCm)"));
+            return;
+        }
+        out.add(new Check("WARN", "GPU drivers", "no NVIDIA or AMD driver found; CPU-only node"));
+        out.add(new Check("WARN", "CUDA", "not available"));
+    }
+
+    static Optional<String> cudaVersion(String nvidiaSmi) {
+        Matcher m = Pattern.compile("CUDA Version:\\s*([0-9.]+)").matcher(nvidiaSmi);
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+}
