@@ -79,6 +79,9 @@ final class Node implements NodeStatusSource {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicInteger heartbeatFailures = new AtomicInteger();
     private final Instant startedAt;
+    private final GpuStats gpuStats;
+    /** Tokens per second of the last completed job; the control plane shows the mean per model. */
+    private final AtomicReference<Optional<Double>> tokensPerSecond = new AtomicReference<>(Optional.empty());
 
     private final ExecutorService httpExecutor;
     private final ScheduledExecutorService scheduler;
@@ -93,6 +96,11 @@ final class Node implements NodeStatusSource {
     }
 
     Node(NodeSettings settings, NodeKey key, NodeConfig initial, Backends backends, Clock clock) {
+        this(settings, key, initial, backends, clock, GpuStats.NVIDIA_SMI);
+    }
+
+    Node(NodeSettings settings, NodeKey key, NodeConfig initial, Backends backends, Clock clock, GpuStats gpus) {
+        this.gpuStats = gpus;
         this.settings = settings;
         this.key = key;
         this.clock = clock;
@@ -352,6 +360,13 @@ final class Node implements NodeStatusSource {
         load.put("max_jobs", settings.maxJobs());
         ObjectNode gpu = body.putObject("gpu");
         gpu.put("vram_tier", c.vramTier());
+        if ("online".equals(status)) {
+            ArrayNode devices = gpu.putArray("devices");
+            gpuStats.read().forEach(g -> devices.addObject().put("name", g.name())
+                    .put("memory_total_mib", g.memoryTotalMib()).put("memory_used_mib", g.memoryUsedMib())
+                    .put("utilization_percent", g.utilizationPercent()));
+        }
+        tokensPerSecond.get().ifPresent(t -> body.put("tokens_per_second", Math.round(t * 10) / 10.0));
         active.get().ifPresent(s -> body.put("backend", s.entry().id()));
         c.payoutChain().ifPresent(v -> body.put("payout_chain", v));
         c.payoutAddress().ifPresent(v -> body.put("payout_address", v));
@@ -597,6 +612,9 @@ final class Node implements NodeStatusSource {
         rj.body().complete();
         completed.incrementAndGet();
         double secs = (System.nanoTime() - t0) / 1e9;
+        if (secs > 0 && c.usage().completionTokens() > 0) {
+            tokensPerSecond.set(Optional.of(c.usage().completionTokens() / secs));
+        }
         LOG.info("event=job_completed job_id={} tokens={} tok_per_s={}", jobId, c.usage().completionTokens(),
                 secs > 0 ? Math.round(c.usage().completionTokens() / secs) : 0);
         sendReceipt(nodeId, job, c);

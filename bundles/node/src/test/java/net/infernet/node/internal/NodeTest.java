@@ -65,7 +65,8 @@ class NodeTest {
         }
         NodeSettings s = new NodeSettings(controlPlane, override, maxJobs, Duration.ofHours(1), 1000,
                 dir.resolve("data"), file);
-        Node n = new Node(s, key, cfg, backends, Clock.systemUTC());
+        Node n = new Node(s, key, cfg, backends, Clock.systemUTC(),
+                () -> Optional.of("NVIDIA GeForce RTX 4090, 24564, 7200, 35\n"));
         nodes.add(n);
         return n;
     }
@@ -95,6 +96,10 @@ class NodeTest {
         assertEquals("online", hb.path("status").asText());
         assertEquals("qwen2.5:7b", hb.path("served_models").get(0).asText());
         assertEquals(2, hb.path("load").path("max_jobs").asInt());
+        JsonNode gpu = hb.path("gpu").path("devices").get(0);
+        assertEquals("NVIDIA GeForce RTX 4090", gpu.path("name").asText());
+        assertEquals(7200, gpu.path("memory_used_mib").asLong());
+        assertEquals(35, gpu.path("utilization_percent").asInt());
         assertEquals(Optional.of("node_00000000000000aa"),
                 ConfigFile.read(ConfigFile.in(dir.resolve("config"))).nodeId(), "node id saved to config.json");
 
