@@ -80,6 +80,10 @@ final class Node implements NodeStatusSource {
     private final AtomicInteger heartbeatFailures = new AtomicInteger();
     private final Instant startedAt;
     private final GpuStats gpuStats;
+    /** What the last online heartbeat advertised; the offline heartbeat repeats it without asking the engine. */
+    private final AtomicReference<List<String>> advertised = new AtomicReference<>(List.of());
+    /** Commands being handled; a command the control plane hands out again meanwhile is not run twice. */
+    private final java.util.Set<String> commandsInFlight = ConcurrentHashMap.newKeySet();
     /** Tokens per second of the last completed job; the control plane shows the mean per model. */
     private final AtomicReference<Optional<Double>> tokensPerSecond = new AtomicReference<>(Optional.empty());
 
@@ -299,7 +303,15 @@ final class Node implements NodeStatusSource {
             lastHeartbeat.set(Optional.of(clock.instant()));
             LOG.info("event=heartbeat_ok latency_ms={}", (System.nanoTime() - t0) / 1_000_000);
             for (JsonNode c : a.body().path("commands")) {
-                commands.execute(() -> handleCommand(id, c));
+                if (commandsInFlight.add(c.path("id").asText())) {
+                    commands.execute(() -> {
+                        try {
+                            handleCommand(id, c);
+                        } finally {
+                            commandsInFlight.remove(c.path("id").asText());
+                        }
+                    });
+                }
             }
             return true;
         } catch (IOException e) {
@@ -352,9 +364,10 @@ final class Node implements NodeStatusSource {
         body.put("node_id", nodeId);
         body.put("status", status);
         ArrayNode served = body.putArray("served_models");
-        if ("online".equals(status)) {
-            servedModels().forEach(served::add);
-        }
+        // offline keeps the list so clients get no_capacity (not model_not_found) while the node is away
+        List<String> models = "online".equals(status) ? servedModels() : advertised.get();
+        advertised.set(models);
+        models.forEach(served::add);
         ObjectNode load = body.putObject("load");
         load.put("active_jobs", running.size());
         load.put("max_jobs", settings.maxJobs());
