@@ -59,19 +59,20 @@ public final class ModelCommand implements Command {
             return Cli.USAGE;
         }
         NodeEnv env = new NodeEnv(cli, host);
+        java.net.URI local = env.runningNode(env.http());
         String sub = f.positional().get(0);
         try {
             return switch (sub) {
-                case "install" -> f.positional().size() == 2 ? install(env, f.positional().get(1), cli)
+                case "install" -> f.positional().size() == 2 ? install(env, local, f.positional().get(1), cli)
                         : usage(cli, "install <model>");
-                case "remove" -> f.positional().size() == 2 ? remove(env, f.positional().get(1), cli)
+                case "remove" -> f.positional().size() == 2 ? remove(env, local, f.positional().get(1), cli)
                         : usage(cli, "remove <model>");
-                case "list" -> list(env, f, cli);
-                case "recommend" -> recommend(env, f, cli);
+                case "list" -> list(env, local, f, cli);
+                case "recommend" -> recommend(env, local, f, cli);
                 default -> usage(cli, "install|remove|list|recommend");
             };
         } catch (java.net.ConnectException e) {
-            cli.err().println("infernet model: the node daemon is not running at " + env.localNode()
+            cli.err().println("infernet model: the node daemon is not running at " + local
                     + " (start it with 'infernet start')");
             return Cli.UNREACHABLE;
         }
@@ -82,8 +83,8 @@ public final class ModelCommand implements Command {
         return Cli.USAGE;
     }
 
-    private int install(NodeEnv env, String model, Cli cli) throws IOException {
-        HttpResponse<InputStream> r = env.http().stream(NodeEnv.at(env.localNode(), "/api/v1/node/models/install"),
+    private int install(NodeEnv env, java.net.URI local, String model, Cli cli) throws IOException {
+        HttpResponse<InputStream> r = env.http().stream(NodeEnv.at(local, "/api/v1/node/models/install"),
                 Map.of("model", model), Optional.empty());
         if (r.statusCode() != 200) {
             JsonNode err = NodeHttp.MAPPER.readTree(r.body().readAllBytes());
@@ -118,8 +119,8 @@ public final class ModelCommand implements Command {
         return Cli.FAILED;
     }
 
-    private int remove(NodeEnv env, String model, Cli cli) throws IOException {
-        NodeHttp.Answer a = env.http().post(NodeEnv.at(env.localNode(), "/api/v1/node/models/remove"),
+    private int remove(NodeEnv env, java.net.URI local, String model, Cli cli) throws IOException {
+        NodeHttp.Answer a = env.http().post(NodeEnv.at(local, "/api/v1/node/models/remove"),
                 Map.of("model", model), false, Optional.empty());
         if (!a.ok()) {
             cli.err().println("infernet model remove: " + a.error());
@@ -129,8 +130,8 @@ public final class ModelCommand implements Command {
         return Cli.OK;
     }
 
-    private int list(NodeEnv env, Flags f, Cli cli) throws IOException {
-        NodeHttp.Answer a = env.http().get(NodeEnv.at(env.localNode(), "/api/v1/node/models"), false);
+    private int list(NodeEnv env, java.net.URI local, Flags f, Cli cli) throws IOException {
+        NodeHttp.Answer a = env.http().get(NodeEnv.at(local, "/api/v1/node/models"), false);
         if (!a.ok()) {
             cli.err().println("infernet model list: " + a.error());
             return Cli.FAILED;
@@ -151,7 +152,7 @@ public final class ModelCommand implements Command {
         return Cli.OK;
     }
 
-    private int recommend(NodeEnv env, Flags f, Cli cli) throws IOException {
+    private int recommend(NodeEnv env, java.net.URI local, Flags f, Cli cli) throws IOException {
         VramTier tier = env.config().map(NodeConfig::vramTier).flatMap(VramTier::fromWire)
                 .orElseGet(() -> Hardware.detect(host).tier());
         List<String> models = RECOMMENDED.get(tier);
@@ -166,7 +167,7 @@ public final class ModelCommand implements Command {
         }
         if (f.has("--install-all")) {
             for (String m : models) {
-                int rc = install(env, m, cli);
+                int rc = install(env, local, m, cli);
                 if (rc != Cli.OK) {
                     return rc;
                 }

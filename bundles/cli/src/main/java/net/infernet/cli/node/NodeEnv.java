@@ -58,6 +58,28 @@ record NodeEnv(Cli cli, Host host) {
         return URI.create("http://127.0.0.1:" + port);
     }
 
+    /**
+     * The local API of a running daemon: {@link #localNode()}, or, when nothing answers there and no URL or port
+     * was given, the all-in-one distribution's port 3000 ({@code infernet up}).
+     */
+    URI runningNode(NodeHttp http) {
+        URI first = localNode();
+        if (cli.env().containsKey("INFERNET_NODE_URL") || cli.env().containsKey("INFERNET_PORT")
+                || answers(http, first)) {
+            return first;
+        }
+        URI allInOne = URI.create("http://127.0.0.1:3000");
+        return answers(http, allInOne) ? allInOne : first;
+    }
+
+    private static boolean answers(NodeHttp http, URI base) {
+        try {
+            return http.get(at(base, "/api/v1/node/status"), false).ok();
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     private static String strip(String url) {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }

@@ -54,7 +54,7 @@ public final class ServiceCommand implements Command {
         switch (f.positional().get(0)) {
             case "install" -> {
                 String launcher = f.option("--launcher").or(() -> Optional.ofNullable(cli.env().get("INFERNET_LAUNCHER")))
-                        .orElse("infernet");
+                        .or(() -> onPath(cli.env().get("PATH"))).orElse("/usr/local/bin/infernet");
                 Files.createDirectories(dir);
                 Files.writeString(dir.resolve(UNIT), unit(launcher, cli, root));
                 cli.out().println("Wrote " + dir.resolve(UNIT));
@@ -75,6 +75,20 @@ public final class ServiceCommand implements Command {
                 return Cli.USAGE;
             }
         }
+    }
+
+    /** systemd wants an absolute ExecStart: the {@code infernet} found on PATH. */
+    private static Optional<String> onPath(String path) {
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String d : path.split(java.io.File.pathSeparator)) {
+            Path p = Path.of(d, "infernet");
+            if (!d.isEmpty() && Files.isExecutable(p)) {
+                return Optional.of(p.toAbsolutePath().toString());
+            }
+        }
+        return Optional.empty();
     }
 
     private int systemctl(List<String> ctl, Cli cli, String... words) {

@@ -45,7 +45,7 @@ public final class StatusCommand implements Command {
         config.flatMap(NodeConfig::nodeId).ifPresent(id -> out.put("node_id", id));
         Optional<JsonNode> local = Optional.empty();
         try {
-            NodeHttp.Answer a = http.get(NodeEnv.at(env.localNode(), "/api/v1/node/status"), false);
+            NodeHttp.Answer a = http.get(NodeEnv.at(env.runningNode(http), "/api/v1/node/status"), false);
             if (a.ok()) {
                 local = Optional.of(a.body());
                 out.set("daemon", a.body());
