@@ -216,6 +216,20 @@ abstract class ControlPlaneContract {
     }
 
     @Test
+    void anIdleStreamGetsKeepAliveCommentsUntilTokensFlow() throws Exception {
+        Settings d = Settings.defaults();
+        harness(new Settings(d.offlineAfter(), d.jobTimeout(), 60, false, 10, false, true, Duration.ofMillis(200)));
+        TestNode node = onlineNode(10);
+        Client client = new Client(h.base, h.token("app"));
+        Client.Events sse = client.stream("/api/v1/jobs", job(true)); // pending: no node has claimed it yet
+        assertEquals(": ping", sse.next());
+        JsonNode job = node.claim(30_000).orElseThrow();
+        node.upload(job).text("hi").done(1, 1);
+        assertEquals("data: {\"text\":\"hi\"}", sse.nextData());
+        assertEquals("data: [DONE]", sse.nextData());
+    }
+
+    @Test
     void routingErrorsFollowTheBook() throws Exception {
         harness(Settings.defaults());
         Client client = new Client(h.base, h.token("app"));
