@@ -125,7 +125,8 @@ public final class EvmChain implements PaymentChain {
     }
 
     static BigDecimal usdc(BigInteger micro) {
-        return new BigDecimal(micro).divide(MICRO).stripTrailingZeros();
+        BigDecimal v = new BigDecimal(micro).divide(MICRO).stripTrailingZeros();
+        return v.scale() < 0 ? v.setScale(0) : v; // 10, not 1E+1
     }
 
     /** Registers {@code node} with the contract so its receipts credit this operator (no-op when already so). */

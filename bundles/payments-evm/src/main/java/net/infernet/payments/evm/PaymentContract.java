@@ -83,13 +83,24 @@ public final class PaymentContract {
 
     /** redeem(Receipt[],bytes[],bytes[]) for countersigned receipts of this domain. */
     public static String redeemData(List<Receipt> receipts, ReceiptDomain domain) {
+        return redeemRawData(receipts.stream().map(r -> new RawRedemption(r, Receipts.nodeAddressOf(r, domain),
+                r.nodeSignature().orElseThrow(), r.platformSignature().orElseThrow())).toList());
+    }
+
+    /** redeem(...) from explicit parts: a receipt, the node address it names and two 65-byte signatures. */
+    public record RawRedemption(Receipt receipt, String nodeAddress, String nodeSignature,
+            String platformSignature) {
+    }
+
+    /** Call data for receipts whose parts may not agree (what an attacker could send). */
+    public static String redeemRawData(List<RawRedemption> parts) {
         List<StaticStruct> structs = new ArrayList<>();
         List<DynamicBytes> nodeSigs = new ArrayList<>();
         List<DynamicBytes> platformSigs = new ArrayList<>();
-        for (Receipt r : receipts) {
-            structs.add(struct(r, Receipts.nodeAddressOf(r, domain)));
-            nodeSigs.add(new DynamicBytes(Numeric.hexStringToByteArray(r.nodeSignature().orElseThrow())));
-            platformSigs.add(new DynamicBytes(Numeric.hexStringToByteArray(r.platformSignature().orElseThrow())));
+        for (RawRedemption p : parts) {
+            structs.add(struct(p.receipt(), p.nodeAddress()));
+            nodeSigs.add(new DynamicBytes(Numeric.hexStringToByteArray(p.nodeSignature())));
+            platformSigs.add(new DynamicBytes(Numeric.hexStringToByteArray(p.platformSignature())));
         }
         return call("redeem(" + RECEIPT_TUPLE + "[],bytes[],bytes[])",
                 new DynamicArray<>(StaticStruct.class, structs),
