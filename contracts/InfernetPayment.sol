@@ -89,8 +89,10 @@ contract InfernetPayment {
     event EscrowWithdrawn(bytes32 indexed client, address indexed payer, uint256 amount);
     event NodeRegistered(address indexed node, address indexed operator);
     event NodeRotated(address indexed oldNode, address indexed newNode, address indexed operator, uint64 oldValidUntil);
-    /// One per receipt: the (node, serial) pair marked redeemed and the client escrow charged.
-    event ReceiptRedeemed(address indexed node, bytes32 indexed client, uint256 serial, uint256 value);
+    /// One per redeemed-bitmap word a batch writes: `bits` are the serials wordIndex * 256 + i newly redeemed.
+    event SerialsRedeemed(address indexed node, uint256 indexed wordIndex, uint256 bits);
+    /// One per run of consecutive receipts of the same client in a batch: the escrow charged.
+    event EscrowCharged(bytes32 indexed client, uint256 amount);
     /// One per run of consecutive receipts of the same node in a batch: what its operator was credited.
     event OperatorCredited(address indexed operator, address indexed node, uint256 gross, uint256 fee);
     event PayoutAddressSet(address indexed operator, address indexed payoutAddress);
@@ -213,21 +215,43 @@ contract InfernetPayment {
     }
 
     /// ecrecover of a 65-byte r‖s‖v signature with v 27/28 and low s; address(0) when it does not recover.
-    function _recover(bytes32 digest, bytes calldata sig) private pure returns (address signer, bool wellFormed) {
-        if (sig.length != 65) return (address(0), false);
-        bytes32 r;
-        bytes32 s;
-        uint8 v;
+    function _recover(bytes32 digest, bytes calldata sig) private view returns (address signer, bool wellFormed) {
+        uint256 p;
         assembly {
-            r := calldataload(sig.offset)
-            s := calldataload(add(sig.offset, 32))
-            v := byte(0, calldataload(add(sig.offset, 64)))
+            p := sub(sig.offset, 32)
         }
-        if (uint256(s) > HALF_N || (v != 27 && v != 28)) return (address(0), false);
-        return (ecrecover(digest, v, r, s), true);
+        return _recoverAt(digest, p);
     }
 
-    function _recoverStrict(bytes32 digest, bytes calldata sig) private pure returns (address signer) {
+    /// The same for the signature whose length word is at calldata offset `p`. Reading past the end of calldata
+    /// yields zeros, so a malformed offset gives length 0 and fails the length check.
+    function _recoverAt(bytes32 digest, uint256 p) private view returns (address signer, bool wellFormed) {
+        assembly ("memory-safe") {
+            let r := calldataload(add(p, 32))
+            let s := calldataload(add(p, 64))
+            let v := byte(0, calldataload(add(p, 96)))
+            wellFormed := and(eq(calldataload(p), 65), and(iszero(gt(s, HALF_N)), or(eq(v, 27), eq(v, 28))))
+            if wellFormed {
+                let m := mload(0x40)
+                mstore(m, digest)
+                mstore(add(m, 32), v)
+                mstore(add(m, 64), r)
+                mstore(add(m, 96), s)
+                mstore(0, 0)
+                pop(staticcall(gas(), 1, m, 128, 0, 32))
+                signer := mload(0)
+            }
+        }
+    }
+
+    /// Calldata offset of the length word of element `i` of a bytes[] (i < length checked by the caller).
+    function _elementAt(bytes[] calldata arr, uint256 i) private pure returns (uint256 p) {
+        assembly {
+            p := add(arr.offset, calldataload(add(arr.offset, shl(5, i))))
+        }
+    }
+
+    function _recoverStrict(bytes32 digest, bytes calldata sig) private view returns (address signer) {
         bool ok;
         (signer, ok) = _recover(digest, sig);
         if (!ok || signer == address(0)) revert BadSignature();
@@ -339,6 +363,7 @@ contract InfernetPayment {
         uint256 charged;
         uint256 wordIndex;
         uint256 word;
+        uint256 wordBefore;
         uint256 feeTotal;
     }
 
@@ -362,8 +387,8 @@ contract InfernetPayment {
             uint256 value = r.value;
             bytes32 digest = _typedDigest(run.ds, _receiptStructHash(r));
 
-            (address ns, bool okN) = _recover(digest, nodeSigs[i]);
-            (address ps, bool okP) = _recover(digest, platformSigs[i]);
+            (address ns, bool okN) = _recoverAt(digest, _elementAt(nodeSigs, i));
+            (address ps, bool okP) = _recoverAt(digest, _elementAt(platformSigs, i));
             if (!okN || !okP) revert MalformedSignature(i);
             if (ns != node || node == address(0)) revert BadNodeSignature(i);
             if (ps != run.signer) revert BadPlatformSignature(i);
@@ -382,6 +407,7 @@ contract InfernetPayment {
                 _flushWord(run);
                 run.wordIndex = wordIndex;
                 run.word = redeemedBitmap[node][wordIndex];
+                run.wordBefore = run.word;
             }
             uint256 bit = 1 << (serial & 0xff);
             if (run.word & bit != 0) revert AlreadyRedeemed(i, node, serial);
@@ -396,7 +422,6 @@ contract InfernetPayment {
             uint256 fee = value * run.feeBps / 10000;
             run.gross += value;
             run.fee += fee;
-            emit ReceiptRedeemed(node, client, serial, value);
         }
         _flushNode(run);
         _flushWord(run);
@@ -417,6 +442,7 @@ contract InfernetPayment {
     function _flushWord(Run memory run) private {
         if (run.wordIndex != type(uint256).max) {
             redeemedBitmap[run.node][run.wordIndex] = run.word;
+            emit SerialsRedeemed(run.node, run.wordIndex, run.word ^ run.wordBefore);
             run.wordIndex = type(uint256).max;
         }
     }
@@ -426,6 +452,7 @@ contract InfernetPayment {
         uint256 available = escrowOf[run.client];
         if (available < run.charged) revert InsufficientEscrow(run.client, run.charged, available);
         escrowOf[run.client] = available - run.charged;
+        emit EscrowCharged(run.client, run.charged);
         run.charged = 0;
     }
 

@@ -17,6 +17,7 @@ const input = {
     [k, { content: fs.readFileSync(path.join(root, f), 'utf8') }])),
   settings: {
     optimizer: { enabled: true, runs: 10000 },
+    viaIR: true,
     evmVersion: 'cancun',
     metadata: { bytecodeHash: 'none', appendCBOR: false },
     outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'] } },
