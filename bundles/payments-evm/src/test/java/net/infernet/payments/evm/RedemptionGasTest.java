@@ -22,12 +22,6 @@ class RedemptionGasTest {
             receipts.add(f.receipt("job_" + serial, "0.0125", serial));
         }
         String data = PaymentContract.redeemData(receipts, f.domain());
-        byte[] b = org.web3j.utils.Numeric.hexStringToByteArray(data);
-        long z = 0;
-        for (byte x : b) {
-            z += x == 0 ? 1 : 0;
-        }
-        System.out.printf("event=calldata n=%d bytes=%d zero=%d gas=%d%n", n, b.length, z, 4 * z + 16 * (b.length - z));
         return f.chain.execute(f.contract(), data).gasUsed();
     }
 
