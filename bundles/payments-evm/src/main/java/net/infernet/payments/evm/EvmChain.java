@@ -193,6 +193,20 @@ public final class EvmChain implements PaymentChain {
         return out;
     }
 
+    /**
+     * Receipts grouped by node, then client, then serial: the contract writes an operator balance, a client's
+     * escrow and a bitmap word once per run of equal values, so grouped batches cost least gas.
+     */
+    public static List<Receipt> inRedemptionOrder(List<Receipt> receipts, ReceiptDomain domain) {
+        record Keyed(String node, Receipt r) {
+        }
+        return receipts.stream().map(r -> new Keyed(Receipts.nodeAddressOf(r, domain), r))
+                .sorted(java.util.Comparator.comparing(Keyed::node)
+                        .thenComparing(k -> k.r().clientPubkey())
+                        .thenComparingLong(k -> k.r().serial()))
+                .map(Keyed::r).toList();
+    }
+
     /** What a payout of these (unredeemed) receipts would withdraw: balance + values minus the platform fee. */
     public BigInteger expectedPayoutMicro(List<Receipt> fresh) {
         long fee = contract.feeBps();
@@ -212,7 +226,7 @@ public final class EvmChain implements PaymentChain {
         }
         reconcile();
         String platform = contract.platformSigner();
-        List<Receipt> fresh = unredeemed(receipts);
+        List<Receipt> fresh = inRedemptionOrder(unredeemed(receipts), domain);
         for (Receipt r : fresh) {
             Receipts.verify(r, domain, platform); // fail before sending anything, naming the bad receipt
         }
