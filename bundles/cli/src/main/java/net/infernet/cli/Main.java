@@ -34,6 +34,7 @@ public final class Main {
         all.add(new net.infernet.cli.node.ChatCommand());
         all.add(new net.infernet.cli.node.ServiceCommand());
         all.add(new net.infernet.cli.node.PaymentsCommand());
+        all.add(new net.infernet.cli.node.PayoutCommand());
         all.add(new net.infernet.cli.token.TokenCommand());
         all.add(new net.infernet.cli.token.NodesCommand());
         return all;

@@ -33,6 +33,9 @@ public final class PaymentsCommand implements Command {
 
     @Override
     public int run(List<String> args, Cli cli) throws IOException {
+        if (!args.isEmpty() && args.get(0).equals("deploy")) {
+            return new PaymentsDeploy().run(args.subList(1, args.size()), cli);
+        }
         Flags f = Flags.parse(args, Set.of());
         NodeEnv env = new NodeEnv(cli, host);
         Optional<String> id = env.config().flatMap(NodeConfig::nodeId);

@@ -110,6 +110,11 @@ public final class EvmChain implements PaymentChain {
     /** Only EIP-55 checksummed addresses: a mistyped character in a payout address must not lose money. */
     @Override
     public boolean isValidAddress(String address) {
+        return isChecksummed(address);
+    }
+
+    /** Whether {@code address} is 0x + 40 hex in its exact EIP-55 mixed-case checksum form. */
+    public static boolean isChecksummed(String address) {
         return address != null && ADDRESS.matcher(address).matches()
                 && Keys.toChecksumAddress(address).equals(address);
     }
