@@ -87,10 +87,10 @@ final class PaymentsDeploy {
         out.println();
         out.println("# deploy/net.infernet.payments.evm.chain~" + name + ".cfg");
         out.println("infernet.chain=\"" + name + "\"");
-        out.println("chain_id=L\"" + d.chainId() + "\"");
-        out.println("rpc_url=\"" + rpc + "\"");
-        out.println("contract_address=\"" + d.contractAddress() + "\"");
-        out.println("token_address=\"" + d.tokenAddress() + "\"");
+        out.println("chain.id=L\"" + d.chainId() + "\"");
+        out.println("rpc.url=\"" + rpc + "\"");
+        out.println("contract.address=\"" + d.contractAddress() + "\"");
+        out.println("token.address=\"" + d.tokenAddress() + "\"");
         out.println();
         out.println("# operators: infernet payout chain --network " + name + " --rpc " + rpc + " --contract "
                 + d.contractAddress() + (ChainPreset.of(name).isPresent() ? "" : " --chain-id " + d.chainId()

@@ -108,7 +108,7 @@ class PayoutCommandTest {
         assertTrue(d.out().contains("platform_signer  = " + platform.ethereumAddress()), d.out());
         contract = field(d.out(), "contract_address");
         token = field(d.out(), "token_address");
-        assertTrue(d.out().contains("contract_address=\"" + contract + "\""), d.out());
+        assertTrue(d.out().contains("contract.address=\"" + contract + "\""), d.out());
 
         Stub.Term c = run("payout", "chain", "--network", "local", "--rpc", url, "--contract", contract,
                 "--chain-id", "31337", "--minimum", "1.00");
