@@ -352,13 +352,10 @@ contract InfernetPayment {
     /// Per-batch running state, kept in memory so consecutive receipts of the same node / client / bitmap word
     /// cost one storage write per run instead of one per receipt.
     struct Run {
-        bytes32 ds;
-        address signer;
-        uint256 feeBps;
         address node;
         address operator;
         uint256 gross;
-        uint256 fee;
+        uint256 net;
         bytes32 client;
         uint256 charged;
         uint256 wordIndex;
@@ -370,28 +367,28 @@ contract InfernetPayment {
     /// Redeems a batch of receipts: each must carry a valid node signature of a registered (or rotated-out within
     /// 24 h) node key and the platform signer's countersignature over the EIP-712 digest for this chain and this
     /// contract, must not have been redeemed, and its client's escrow must cover it. Any failure reverts the
-    /// whole batch, naming the receipt's index. The operator is credited value minus floor(value * fee / 10000).
+    /// whole batch, naming the receipt's index. The operator is credited floor(value * (10000 - feeBps) / 10000), the platform keeps the rest.
     function redeem(Receipt[] calldata receipts, bytes[] calldata nodeSigs, bytes[] calldata platformSigs) external {
         uint256 count = receipts.length;
         if (count == 0) revert EmptyBatch();
         if (nodeSigs.length != count || platformSigs.length != count) revert LengthMismatch();
         Run memory run;
-        run.ds = domainSeparator();
-        run.signer = platformSigner;
-        run.feeBps = feeBps;
+        bytes32 ds = domainSeparator();
+        address signer = platformSigner;
+        uint256 keepBps = 10000 - feeBps;
         run.wordIndex = type(uint256).max;
         for (uint256 i; i < count; ++i) {
             Receipt calldata r = receipts[i];
             address node = r.node;
             uint256 serial = r.serial;
             uint256 value = r.value;
-            bytes32 digest = _typedDigest(run.ds, _receiptStructHash(r));
+            bytes32 digest = _typedDigest(ds, _receiptStructHash(r));
 
             (address ns, bool okN) = _recoverAt(digest, _elementAt(nodeSigs, i));
             (address ps, bool okP) = _recoverAt(digest, _elementAt(platformSigs, i));
             if (!okN || !okP) revert MalformedSignature(i);
             if (ns != node || node == address(0)) revert BadNodeSignature(i);
-            if (ps != run.signer) revert BadPlatformSignature(i);
+            if (ps != signer) revert BadPlatformSignature(i);
 
             if (node != run.node) {
                 _flushNode(run);
@@ -418,10 +415,13 @@ contract InfernetPayment {
                 _flushClient(run);
                 run.client = client;
             }
-            run.charged += value;
-            uint256 fee = value * run.feeBps / 10000;
-            run.gross += value;
-            run.fee += fee;
+            // uint64 values: these sums cannot overflow. The operator gets floor(value * (1 - fee)); the platform
+            // keeps the remainder (as the control plane's ledger does).
+            unchecked {
+                run.charged += value;
+                run.gross += value;
+                run.net += value * keepBps / 10000;
+            }
         }
         _flushNode(run);
         _flushWord(run);
@@ -431,12 +431,12 @@ contract InfernetPayment {
 
     function _flushNode(Run memory run) private {
         if (run.node == address(0)) return;
-        uint256 net = run.gross - run.fee;
-        if (net != 0) balanceOf[run.operator] += net;
-        run.feeTotal += run.fee;
-        emit OperatorCredited(run.operator, run.node, run.gross, run.fee);
+        uint256 fee = run.gross - run.net;
+        if (run.net != 0) balanceOf[run.operator] += run.net;
+        run.feeTotal += fee;
+        emit OperatorCredited(run.operator, run.node, run.gross, fee);
         run.gross = 0;
-        run.fee = 0;
+        run.net = 0;
     }
 
     function _flushWord(Run memory run) private {

@@ -218,7 +218,7 @@ public final class EvmChain implements PaymentChain {
         BigInteger total = contract.balanceOf(operatorAddress());
         for (Receipt r : fresh) {
             long v = Receipts.microUsdc(r.valueUsdc());
-            total = total.add(BigInteger.valueOf(v - v * fee / 10_000));
+            total = total.add(BigInteger.valueOf(v * (10_000 - fee) / 10_000)); // as the contract rounds
         }
         return total;
     }

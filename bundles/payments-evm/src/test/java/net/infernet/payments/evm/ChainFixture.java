@@ -91,9 +91,9 @@ final class ChainFixture {
         return receipt(node, jobId, value, serial, domain());
     }
 
-    /** Operator share of a receipt value in micro-USDC at a 15 % fee, rounded as the contract does. */
+    /** Operator share of a receipt value in micro-USDC at a 15 % fee: rounded down, the platform keeps the rest. */
     static long net(String value) {
         long v = new BigDecimal(value).movePointRight(6).longValueExact();
-        return v - v * 1500 / 10_000;
+        return v * 8500 / 10_000;
     }
 }

@@ -70,15 +70,15 @@ class EvmPaymentChainTest {
         PayoutResult result = f.chain.payout(receipts, f.payoutAddress);
 
         long expected = ChainFixture.net("1.5") + ChainFixture.net("0.25") + ChainFixture.net("0.000333");
-        assertEquals(1_487_784L, expected); // 1275000 + 212500 + (333 - 49)
+        assertEquals(1_487_783L, expected); // 1275000 + 212500 + floor(333 * 0.85)
         assertEquals(BigInteger.valueOf(expected), f.tokenBalance(f.payoutAddress));
-        assertEquals(new BigDecimal("1.487784"), result.withdrawnUsdc());
+        assertEquals(new BigDecimal("1.487783"), result.withdrawnUsdc());
         assertEquals(List.of("job_a", "job_b", "job_c"), result.redeemedJobIds());
-        assertEquals(BigInteger.valueOf(225_000 + 37_500 + 49), f.chain.contract().feeBalance());
+        assertEquals(BigInteger.valueOf(225_000 + 37_500 + 50), f.chain.contract().feeBalance());
         assertEquals(new BigDecimal("8.249667"), f.chain.escrowBalance(ChainFixture.CLIENT));
         assertEquals(BigDecimal.ZERO, f.chain.operatorBalance(f.node.ethereumAddress()));
         // what the contract still holds: the client's escrow and the platform's fees, nothing else
-        assertEquals(BigInteger.valueOf(8_249_667 + 262_549), f.tokenBalance(f.contract()));
+        assertEquals(BigInteger.valueOf(8_249_667 + 262_550), f.tokenBalance(f.contract()));
         assertTrue(f.chain.contract().isRedeemed(f.node.ethereumAddress(), 7));
         assertFalse(f.chain.contract().isRedeemed(f.node.ethereumAddress(), 2));
     }
