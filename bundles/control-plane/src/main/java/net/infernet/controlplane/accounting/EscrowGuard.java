@@ -1,0 +1,98 @@
+package net.infernet.controlplane.accounting;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import net.infernet.core.api.ErrorCode;
+import net.infernet.core.api.InfernetException;
+import net.infernet.core.payment.PaymentChain;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Escrow admission (book chapter 5, "Payment flow"): when a payment chain is configured, a job is accepted only if
+ * the client's on-chain escrow, less what its jobs still running have been promised, is at least the book's
+ * minimum escrow balance (1.00 USDC) and covers the job's price at its max_tokens. The promise is held while the
+ * job runs and released when it fails or ends (a completed job's receipt is then charged on chain at redemption).
+ * Without a chain (the zero-setup demo) settlement is off and every job is admitted.
+ * <p>
+ * Balances are read from the chain at most once per {@link #CACHE} per client so job submission does not pay an
+ * RPC round trip each time; a deposit therefore counts within seconds.
+ */
+public final class EscrowGuard {
+    public static final BigDecimal MINIMUM_ESCROW = new BigDecimal("1.00");
+    static final Duration CACHE = Duration.ofSeconds(5);
+    private static final Logger LOG = LoggerFactory.getLogger(EscrowGuard.class);
+
+    private record Hold(String client, BigDecimal amount) {
+    }
+
+    private record Balance(BigDecimal usdc, Instant at) {
+    }
+
+    private final Supplier<Optional<PaymentChain>> chain;
+    private final Clock clock;
+    private final Map<String, Hold> holds = new ConcurrentHashMap<>();
+    private final Map<String, Balance> balances = new ConcurrentHashMap<>();
+
+    public EscrowGuard(Supplier<Optional<PaymentChain>> chain, Clock clock) {
+        this.chain = chain;
+        this.clock = clock;
+    }
+
+    /**
+     * Admits job {@code jobId} of {@code clientPubkey} and holds its maximum price, or refuses it.
+     *
+     * @throws InfernetException bad_request saying how much escrow is missing and where to deposit
+     */
+    public void admit(String jobId, String clientPubkey, String model, long maxTokens) {
+        Optional<PaymentChain> c = chain.get();
+        if (c.isEmpty()) {
+            return;
+        }
+        BigDecimal price = Pricing.value(model, 0, maxTokens);
+        synchronized (holds) { // check-and-hold atomically per guard: concurrent jobs must not share one balance
+            BigDecimal available = balance(c.get(), clientPubkey).subtract(held(clientPubkey));
+            BigDecimal needed = price.max(MINIMUM_ESCROW);
+            if (available.compareTo(needed) < 0) {
+                LOG.info("event=job_refused reason=escrow chain={} available_usdc={} needed_usdc={}", c.get().chain(),
+                        available.toPlainString(), needed.toPlainString());
+                throw new InfernetException(ErrorCode.BAD_REQUEST, "escrow balance " + plain(available.max(
+                        BigDecimal.ZERO)) + " USDC on " + c.get().chain() + " does not cover this job (needs "
+                        + plain(needed) + " USDC: the job's price at max_tokens, at least the 1.00 USDC minimum); "
+                        + "deposit USDC to the payment contract " + c.get().contractAddress() + " for your account");
+            }
+            holds.put(jobId, new Hold(clientPubkey, price));
+        }
+    }
+
+    /** The job ended (completed, failed, cancelled or timed out): its hold is released. Unknown ids are ignored. */
+    public void release(String jobId) {
+        holds.remove(jobId);
+    }
+
+    /** What the client's running jobs hold, in USDC. */
+    public BigDecimal held(String clientPubkey) {
+        return holds.values().stream().filter(h -> h.client().equals(clientPubkey)).map(Hold::amount)
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+
+    private BigDecimal balance(PaymentChain c, String clientPubkey) {
+        Instant now = clock.instant();
+        Balance b = balances.get(clientPubkey);
+        if (b == null || b.at().plus(CACHE).isBefore(now)) {
+            b = new Balance(c.escrowBalance(clientPubkey), now);
+            balances.put(clientPubkey, b);
+        }
+        return b.usdc();
+    }
+
+    private static String plain(BigDecimal v) {
+        return v.setScale(Math.max(2, v.stripTrailingZeros().scale())).toPlainString();
+    }
+}
