@@ -31,10 +31,18 @@ public final class DistributionTestSupport {
     }
 
     public static Option[] distribution(String name, Option... extra) {
+        return distributionWithout(name, java.util.Set.of(), extra);
+    }
+
+    /** The distribution minus some of its bundles (by symbolic name), for tests that drop them in later. */
+    public static Option[] distributionWithout(String name, java.util.Set<String> left, Option... extra) {
         ResolvedDistribution d = ResolvedDistribution.load(distroDir(), name);
         Path dataDir = tempDir("infernet-it-" + name);
         List<Option> options = new ArrayList<>();
         for (ResolvedDistribution.Bundle b : d.bundles()) {
+            if (left.contains(b.symbolicName())) {
+                continue;
+            }
             UrlProvisionOption option = bundle(b.jar().toUri().toString()).startLevel(b.startLevel());
             options.add(ResolvedDistribution.isFragment(b.jar()) ? option.noStart() : option);
         }
@@ -81,7 +89,7 @@ public final class DistributionTestSupport {
         }
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {
