@@ -217,8 +217,10 @@ public final class PayoutCommand implements Command {
         NodeKey signer = signer(cli, env, f);
         EvmChain evm = new EvmChain(config.chainSettings(chain), signer, cli.dataDir());
         List<Receipt> receipts = receipts(cli.dataDir(), chain);
+        EvmChain.Screened screened = evm.screen(receipts);
+        screened.skipped().forEach(k -> cli.err().println("skipped: " + k.reason()));
         if (auto) {
-            BigDecimal due = usdc(evm.expectedPayoutMicro(evm.unredeemed(receipts)));
+            BigDecimal due = usdc(evm.expectedPayoutMicro(screened.redeemable()));
             BigDecimal floor = config.autoThreshold().max(evm.minimumPayout());
             if (due.compareTo(floor) < 0) {
                 cli.out().println("Auto payout: " + Receipts.amount(due) + " USDC due, waiting for "

@@ -5,8 +5,11 @@ import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -23,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Keys;
+import org.web3j.utils.Numeric;
 
 /**
  * One EVM chain with a deployed InfernetPayment contract, seen from one signing key (the operator account). Plain
@@ -187,15 +191,80 @@ public final class EvmChain implements PaymentChain {
         }
     }
 
-    /** The receipts of {@code receipts} this chain can still redeem: right chain, not redeemed yet. */
-    public List<Receipt> unredeemed(List<Receipt> receipts) {
-        List<Receipt> out = new ArrayList<>();
+    /** A receipt a payout leaves out, and why (the error it would cause). */
+    public record Skipped(String jobId, ErrorCode code, String reason) {
+    }
+
+    /** Receipts split into those a payout redeems (in redemption order) and those it leaves out. */
+    public record Screened(List<Receipt> redeemable, List<Skipped> skipped, Set<String> nodesToRegister) {
+    }
+
+    /**
+     * Checks every receipt against the chain before anything is sent, so one bad receipt cannot block a payout:
+     * receipts already redeemed are dropped silently; those of another chain, with a signature that does not
+     * verify for this contract, of a node key the contract does not accept, or beyond their client's escrow are
+     * skipped with the reason. Node keys that are unknown but equal to the operator key are registered by payout.
+     */
+    public Screened screen(List<Receipt> receipts) {
+        String platform = contract.platformSigner();
+        long now = Numeric.decodeQuantity(rpc.call("eth_getBlockByNumber", "latest", false).path("timestamp")
+                .asText("0x0")).longValueExact();
+        List<Receipt> candidates = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
+        Map<String, PaymentContract.NodeState> nodes = new HashMap<>();
+        Set<String> register = new LinkedHashSet<>();
         for (Receipt r : receipts) {
-            if (r.chain().equals(chain()) && !contract.isRedeemed(Receipts.nodeAddressOf(r, domain), r.serial())) {
-                out.add(r);
+            if (!r.chain().equals(chain())) {
+                skipped.add(new Skipped(r.jobId(), ErrorCode.BAD_REQUEST, "receipt " + r.jobId() + " is for chain "
+                        + r.chain() + ", not " + chain()));
+                continue;
             }
+            String node;
+            try {
+                node = Receipts.nodeAddressOf(r, domain);
+                Receipts.verify(r, domain, platform);
+            } catch (InfernetException e) {
+                skipped.add(new Skipped(r.jobId(), e.code(), "receipt " + r.jobId() + ": " + e.getMessage()
+                        + " (for chain id " + chainId() + ", contract " + contractAddress() + ")"));
+                continue;
+            }
+            if (contract.isRedeemed(node, r.serial())) {
+                continue;
+            }
+            PaymentContract.NodeState state = nodes.computeIfAbsent(node, contract::node);
+            if (state.operator().isEmpty() && node.equals(signer.ethereumAddress())) {
+                register.add(node); // the usual set-up: the node key is also the operator key
+            } else if (state.operator().isEmpty()) {
+                skipped.add(new Skipped(r.jobId(), ErrorCode.BAD_REQUEST, "node key " + node
+                        + " is not registered with the payment contract on " + chain()
+                        + "; register it with its operator first"));
+                continue;
+            } else if (Long.compareUnsigned(now, state.validUntil()) > 0) {
+                skipped.add(new Skipped(r.jobId(), ErrorCode.UNAUTHORIZED, "node key " + node
+                        + " was rotated out more than 24 hours ago; its receipts can no longer be redeemed"));
+                continue;
+            }
+            candidates.add(r);
         }
-        return out;
+        List<Receipt> redeemable = new ArrayList<>();
+        Map<String, BigInteger> escrowLeft = new HashMap<>();
+        for (Receipt r : inRedemptionOrder(candidates, domain)) {
+            BigInteger left = escrowLeft.computeIfAbsent(r.clientPubkey(), contract::escrowOf);
+            BigInteger value = BigInteger.valueOf(Receipts.microUsdc(r.valueUsdc()));
+            if (left.compareTo(value) < 0) {
+                skipped.add(new Skipped(r.jobId(), ErrorCode.BAD_REQUEST, "receipt " + r.jobId()
+                        + " exceeds what is left of its client's escrow (" + usdc(left) + " USDC)"));
+                continue;
+            }
+            escrowLeft.put(r.clientPubkey(), left.subtract(value));
+            redeemable.add(r);
+        }
+        return new Screened(redeemable, skipped, register);
+    }
+
+    /** The receipts of {@code receipts} a payout would redeem now. */
+    public List<Receipt> unredeemed(List<Receipt> receipts) {
+        return screen(receipts).redeemable();
     }
 
     /**
@@ -206,7 +275,7 @@ public final class EvmChain implements PaymentChain {
         record Keyed(String node, Receipt r) {
         }
         return receipts.stream().map(r -> new Keyed(Receipts.nodeAddressOf(r, domain), r))
-                .sorted(java.util.Comparator.comparing(Keyed::node)
+                .sorted(Comparator.comparing(Keyed::node)
                         .thenComparing(k -> k.r().clientPubkey())
                         .thenComparingLong(k -> k.r().serial()))
                 .map(Keyed::r).toList();
@@ -230,17 +299,22 @@ public final class EvmChain implements PaymentChain {
                     + " is not an EIP-55 checksummed Ethereum address (0x + 40 hex with the checksum's mixed case)");
         }
         reconcile();
-        String platform = contract.platformSigner();
-        List<Receipt> fresh = inRedemptionOrder(unredeemed(receipts), domain);
-        for (Receipt r : fresh) {
-            Receipts.verify(r, domain, platform); // fail before sending anything, naming the bad receipt
-        }
-        ensureNodesRegistered(fresh);
+        Screened screened = screen(receipts);
+        screened.skipped().forEach(k -> LOG.warn("event=receipt_skipped chain={} job_id={} reason=\"{}\"", chain(),
+                k.jobId(), k.reason()));
+        List<Receipt> fresh = screened.redeemable();
         BigInteger expected = expectedPayoutMicro(fresh);
+        if (fresh.isEmpty() && expected.signum() == 0 && !screened.skipped().isEmpty()) {
+            Skipped first = screened.skipped().get(0); // nothing payable: say why instead of "0 USDC"
+            throw new InfernetException(first.code(), first.reason());
+        }
         if (usdc(expected).compareTo(minimumPayout()) < 0) {
             throw new InfernetException(ErrorCode.BAD_REQUEST, "payout of " + Receipts.amount(usdc(expected))
                     + " USDC is below the " + chain() + " minimum payout of " + minimumPayout().toPlainString()
                     + " USDC; nothing was sent");
+        }
+        if (!screened.nodesToRegister().isEmpty()) {
+            registerNode(signer);
         }
         List<String> hashes = new ArrayList<>();
         List<String> jobIds = new ArrayList<>();
@@ -278,21 +352,6 @@ public final class EvmChain implements PaymentChain {
         TxSender.Mined m = sender.await(s.hash());
         journal.remove(s.hash());
         return m;
-    }
-
-    private void ensureNodesRegistered(List<Receipt> fresh) {
-        Set<String> nodes = new LinkedHashSet<>();
-        fresh.forEach(r -> nodes.add(Receipts.nodeAddressOf(r, domain)));
-        for (String node : nodes) {
-            PaymentContract.NodeState s = contract.node(node);
-            if (s.operator().isEmpty() && node.equals(signer.ethereumAddress())) {
-                registerNode(signer); // the usual set-up: the node key is also the operator key
-            } else if (s.operator().isEmpty()) {
-                throw new InfernetException(ErrorCode.BAD_REQUEST, "node key " + node
-                        + " is not registered with the payment contract on " + chain()
-                        + "; register it first (infernet payments register)");
-            }
-        }
     }
 
     /** Payout transactions signed but not confirmed yet (after a crash: before the next payout reconciles). */

@@ -255,6 +255,28 @@ class EvmPaymentChainTest {
         assertEquals(BigInteger.valueOf(150 * ChainFixture.net("0.01")), f.tokenBalance(f.payoutAddress));
     }
 
+    @Test
+    void aPayoutSkipsBadReceiptsAndReceiptsBeyondEscrowAndPaysTheRest() {
+        f.deposit(ChainFixture.CLIENT, "3");
+        NodeKey fakePlatform = NodeKey.generate(ChainFixture.RANDOM);
+        Receipt forged = Receipts.countersign(Receipts.signAsNode(ChainFixture.unsigned(f.node, "job_bad", "1", 1),
+                f.node, f.domain()), fakePlatform, f.domain());
+        Receipt otherChain = f.receipt(f.node, "job_mainnet", "1", 2, new ReceiptDomain(1, f.contract()));
+        List<Receipt> receipts = List.of(forged, otherChain, f.receipt("job_ok_1", "1.5", 3),
+                f.receipt("job_ok_2", "1.5", 4), f.receipt("job_too_much", "0.5", 5));
+
+        EvmChain.Screened screened = f.chain.screen(receipts);
+        assertEquals(List.of("job_bad", "job_mainnet", "job_too_much"),
+                screened.skipped().stream().map(EvmChain.Skipped::jobId).toList());
+        assertTrue(screened.skipped().get(2).reason().contains("exceeds what is left of its client's escrow"));
+
+        PayoutResult result = f.chain.payout(receipts, f.payoutAddress);
+
+        assertEquals(List.of("job_ok_1", "job_ok_2"), result.redeemedJobIds());
+        assertEquals(BigInteger.valueOf(2 * ChainFixture.net("1.5")), f.tokenBalance(f.payoutAddress));
+        assertEquals(BigDecimal.ZERO, f.chain.escrowBalance(ChainFixture.CLIENT));
+    }
+
     private BigInteger anvilNonce(String address) {
         return anvil.rpc.quantity("eth_getTransactionCount", address, "latest");
     }
