@@ -61,6 +61,16 @@ class EvmPaymentChainTest {
     }
 
     @Test
+    void theContractComputesTheSameEip712DigestAsTheProtocolBundle() {
+        Receipt r = f.receipt("job_7f3a9c", "0.00156", 12_345);
+        String data = PaymentContract.call("receiptDigest(" + PaymentContract.RECEIPT_TUPLE + ")",
+                PaymentContract.struct(r, f.node.ethereumAddress()));
+        String onChain = anvil.call("eth_call", java.util.Map.of("to", f.contract(), "data", data), "latest").asText();
+        assertEquals(net.infernet.protocol.crypto.Hex.encode(Receipts.digest(r, f.node.ethereumAddress(), f.domain())),
+                onChain.substring(2));
+    }
+
+    @Test
     void depositRedeemWithdrawPaysOperatorValueMinusFifteenPercent() {
         f.deposit(ChainFixture.CLIENT, "10");
         assertEquals(new BigDecimal("10"), f.chain.escrowBalance(ChainFixture.CLIENT));
