@@ -31,6 +31,7 @@ import net.infernet.protocol.receipt.Receipts;
  * infernet payout list
  * infernet payout chain --network base --rpc URL --contract 0x… [--chain-id N] [--minimum 1.00] [--confirmations N]
  * infernet payout auto on|off [--threshold 5.00] [--schedule hourly|daily|weekly]
+ * infernet payout register [--network base] --key-file operator.key   node key earns for another operator key
  * infernet payout [--chain base] [--key-file F]     redeem the node's pending receipts and withdraw
  * infernet payout --auto                            the same for cron, when auto_payout says it is due
  * </pre>
@@ -83,6 +84,7 @@ public final class PayoutCommand implements Command {
                 case "list" -> list(cli, config);
                 case "chain" -> chain(cli, config, f);
                 case "auto" -> auto(cli, config, f);
+                case "register" -> register(cli, env, config, f);
                 case "" -> f.has("--auto") ? autoPayout(cli, env, config, f) : payout(cli, env, config, f, false);
                 default -> {
                     cli.err().println("infernet payout: unknown sub-command '" + sub + "' (set, list, chain, auto)");
@@ -180,6 +182,21 @@ public final class PayoutCommand implements Command {
         config.write();
         cli.out().println("Auto payout " + state + (state.equals("on") ? " (run 'infernet payout --auto' from cron; "
                 + "it pays out when due)" : ""));
+        return Cli.OK;
+    }
+
+    /**
+     * Registers this node's key with the payment contract for the operator key ({@code --key-file} or
+     * INFERNET_PAYOUT_KEY): needed when the operator key is not the node key; payout does it itself otherwise.
+     */
+    private int register(Cli cli, NodeEnv env, PayoutConfig config, Flags f) {
+        String chain = f.option("--network").or(() -> f.option("--chain")).or(config::defaultChain).orElse("base");
+        NodeKey nodeKey = env.key().orElseThrow(() -> new InfernetException(
+                net.infernet.core.api.ErrorCode.BAD_REQUEST, "no node key at " + env.keyFile()));
+        EvmChain evm = new EvmChain(config.chainSettings(chain), signer(cli, env, f), cli.dataDir());
+        Optional<?> tx = evm.registerNode(nodeKey);
+        cli.out().println("Node key " + nodeKey.ethereumAddress() + (tx.isPresent() ? " now earns" : " already earns")
+                + " for operator " + evm.operatorAddress() + " on " + chain);
         return Cli.OK;
     }
 

@@ -163,6 +163,26 @@ class PayoutCommandTest {
     }
 
     @Test
+    void aNodeKeyRegisteredForASeparateOperatorKeyPaysThatOperator() throws Exception {
+        deployAndConfigure();
+        NodeKey operator = NodeKey.generate(RANDOM);
+        Path operatorKey = dir.resolve("operator.key");
+        KeyFiles.write(operatorKey, operator);
+        rpc("anvil_setBalance", "\"" + operator.ethereumAddress() + "\",\"0x56bc75e2d63100000\"");
+        keepReceipt("3.00");
+        Stub.Term before = run("payout", "--key-file", operatorKey.toString());
+        assertTrue(before.err().contains("is not registered with the payment contract on local"), before.err());
+
+        Stub.Term reg = run("payout", "register", "--network", "local", "--key-file", operatorKey.toString());
+        assertEquals("Node key " + node.ethereumAddress() + " now earns for operator " + operator.ethereumAddress()
+                + " on local\nexit=0\n", reg.out());
+        Stub.Term paid = run("payout", "--key-file", operatorKey.toString());
+        assertTrue(paid.out().startsWith("Redeemed 1 receipts on local\nWithdrew 2.55 USDC to " + payoutAddress),
+                paid.out() + paid.err());
+        assertEquals(BigInteger.valueOf(2_550_000), balance(token, payoutAddress));
+    }
+
+    @Test
     void autoPayoutWaitsForItsThresholdAndSchedule() throws Exception {
         deployAndConfigure();
         Host at10 = new Stub.FakeHost(Map.of(), 0, Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC));
