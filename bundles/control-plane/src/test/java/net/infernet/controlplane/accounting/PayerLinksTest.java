@@ -1,0 +1,23 @@
+package net.infernet.controlplane.accounting;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import net.infernet.protocol.keys.NodeKey;
+import net.infernet.protocol.receipt.ReceiptDomain;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The control plane's payer-link signature is the one the payment contract accepts: the expected value was produced
+ * by payments-evm's PaymentContract.signPayerLink, whose signatures EvmPaymentChainTest
+ * (aLinkedPayerWithdrawsUnusedEscrowOnlyAfter24Hours) submits to the real contract on anvil.
+ */
+class PayerLinksTest {
+    @Test
+    void signsThePayerLinkTheContractVerifies() {
+        NodeKey platform = NodeKey.fromHex("0000000000000000000000000000000000000000000000000000000000000007");
+        ReceiptDomain base = new ReceiptDomain(8453, "0x5FbDB2315678afecb367f032d93F642f64180aa3");
+        assertEquals("0x94db6124139d8fc1fbf28bf0ba91624b1ee0cb7081902097d5e06874fd7306065d89df23011bf79a469cfea8817ce6"
+                + "f63668596c822bdef2be412eca86a888c11c", PayerLinks.sign(platform, base, "tok_9f2c41d07ab3",
+                        "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", 1795341600L));
+    }
+}
