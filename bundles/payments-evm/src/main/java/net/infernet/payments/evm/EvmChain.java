@@ -299,6 +299,7 @@ public final class EvmChain implements PaymentChain {
                     + " is not an EIP-55 checksummed Ethereum address (0x + 40 hex with the checksum's mixed case)");
         }
         reconcile();
+        checkToken();
         Screened screened = screen(receipts);
         screened.skipped().forEach(k -> LOG.warn("event=receipt_skipped chain={} job_id={} reason=\"{}\"", chain(),
                 k.jobId(), k.reason()));
@@ -343,6 +344,17 @@ public final class EvmChain implements PaymentChain {
                     m.hash());
         }
         return new PayoutResult(hashes, jobIds, usdc(balance), block);
+    }
+
+    /** A contract holding another token than the configured USDC is a misconfiguration, not a payout. */
+    private void checkToken() {
+        settings.token().ifPresent(expected -> {
+            String actual = contract.token();
+            if (!actual.equalsIgnoreCase(expected)) {
+                throw new InfernetException(ErrorCode.BAD_REQUEST, "contract " + contractAddress() + " on " + chain()
+                        + " holds token " + actual + ", not the configured " + expected + "; check contract.address");
+            }
+        });
     }
 
     private TxSender.Mined journaled(String kind, String data, List<String> jobIds) {

@@ -287,6 +287,18 @@ class EvmPaymentChainTest {
         assertEquals(BigDecimal.ZERO, f.chain.escrowBalance(ChainFixture.CLIENT));
     }
 
+    @Test
+    void aContractHoldingAnotherTokenThanTheConfiguredOneIsRefused() {
+        EvmChain.Settings usdcOnBase = new EvmChain.Settings("anvil", Anvil.CHAIN_ID, anvil.url, f.contract(),
+                java.util.Optional.of(ChainPreset.BASE.usdc()), 1, BigDecimal.ONE, java.time.Duration.ofMillis(20),
+                java.time.Duration.ofSeconds(30));
+        EvmChain misconfigured = new EvmChain(usdcOnBase, f.node, dataDir.resolve("other"));
+        InfernetException e = assertThrows(InfernetException.class,
+                () -> misconfigured.payout(List.of(f.receipt("job_t", "2", 1)), f.payoutAddress));
+        assertTrue(e.getMessage().contains("holds token " + f.token + ", not the configured "
+                + ChainPreset.BASE.usdc()), e.getMessage());
+    }
+
     private BigInteger anvilNonce(String address) {
         return anvil.rpc.quantity("eth_getTransactionCount", address, "latest");
     }
