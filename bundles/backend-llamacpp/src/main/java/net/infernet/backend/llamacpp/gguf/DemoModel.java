@@ -20,11 +20,13 @@ public final class DemoModel {
     public static final String NAME = "infernet-demo-tiny";
     public static final String FILE_NAME = NAME + ".gguf";
 
-    static final int N_EMBD = 64;
     static final int N_LAYER = 2;
-    static final int N_HEAD = 4;
-    static final int N_FF = 128;
     static final int N_CTX = 256;
+
+    /** Model dimensions; the demo is {@link #TINY}, benchmarks use bigger ones to run at real-model speeds. */
+    public record Shape(int embd, int layers, int heads, int ff) {
+        public static final Shape TINY = new Shape(64, N_LAYER, 4, 128);
+    }
     static final long SEED = 42;
     /** {@code <unk>}, {@code <s>}, {@code </s>}, the 256 byte tokens and the SentencePiece space {@code ▁}. */
     static final int N_VOCAB = 3 + 256 + 1;
@@ -45,13 +47,18 @@ public final class DemoModel {
 
     /** Writes the model to {@code file} atomically (temp file + move), so a reader never sees half a model. */
     public static void write(Path file) {
+        write(file, NAME, Shape.TINY);
+    }
+
+    /** A random-weights model of another size and name, made the same way (benchmarks). */
+    public static void write(Path file, String name, Shape shape) {
         try {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, ".demo-", ".gguf.tmp");
             try {
                 try (OutputStream out = Files.newOutputStream(tmp)) {
-                    writer().writeTo(out);
+                    writer(name, shape).writeTo(out);
                 }
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
@@ -71,23 +78,23 @@ public final class DemoModel {
         return file;
     }
 
-    static GgufWriter writer() {
+    static GgufWriter writer(String name, Shape shape) {
         GgufWriter w = new GgufWriter()
                 .putString("general.architecture", "llama")
-                .putString("general.name", NAME)
+                .putString("general.name", name)
                 .putString("general.description", "Infernet demo model: random weights, not a language model")
                 .putUInt32("general.file_type", 0) // all F32
                 .putUInt32("llama.context_length", N_CTX)
-                .putUInt32("llama.embedding_length", N_EMBD)
-                .putUInt32("llama.block_count", N_LAYER)
-                .putUInt32("llama.feed_forward_length", N_FF)
-                .putUInt32("llama.attention.head_count", N_HEAD)
-                .putUInt32("llama.attention.head_count_kv", N_HEAD)
-                .putUInt32("llama.rope.dimension_count", N_EMBD / N_HEAD)
+                .putUInt32("llama.embedding_length", shape.embd())
+                .putUInt32("llama.block_count", shape.layers())
+                .putUInt32("llama.feed_forward_length", shape.ff())
+                .putUInt32("llama.attention.head_count", shape.heads())
+                .putUInt32("llama.attention.head_count_kv", shape.heads())
+                .putUInt32("llama.rope.dimension_count", shape.embd() / shape.heads())
                 .putFloat32("llama.attention.layer_norm_rms_epsilon", 1e-5f)
                 .putUInt32("llama.vocab_size", N_VOCAB);
         tokenizer(w);
-        weights(w, new Random(SEED));
+        weights(w, shape, new Random(SEED));
         return w;
     }
 
@@ -121,36 +128,39 @@ public final class DemoModel {
                 .putString("tokenizer.chat_template", CHAT_TEMPLATE);
     }
 
-    private static void weights(GgufWriter w, Random rnd) {
-        w.tensor("token_embd.weight", gaussian(rnd, N_EMBD * N_VOCAB, 1.0f), N_EMBD, N_VOCAB);
-        for (int l = 0; l < N_LAYER; l++) {
+    private static void weights(GgufWriter w, Shape sh, Random rnd) {
+        int e = sh.embd();
+        int ff = sh.ff();
+        float scale = (float) (1.6 / Math.sqrt(e)); // 0.2 at the demo's 64: keeps activations in range at any size
+        w.tensor("token_embd.weight", gaussian(rnd, e * N_VOCAB, 1.0f), e, N_VOCAB);
+        for (int l = 0; l < sh.layers(); l++) {
             String p = "blk." + l + ".";
-            w.tensor(p + "attn_norm.weight", ones(N_EMBD), N_EMBD)
-                    .tensor(p + "attn_q.weight", gaussian(rnd, N_EMBD * N_EMBD, 0.2f), N_EMBD, N_EMBD)
-                    .tensor(p + "attn_k.weight", gaussian(rnd, N_EMBD * N_EMBD, 0.2f), N_EMBD, N_EMBD)
-                    .tensor(p + "attn_v.weight", gaussian(rnd, N_EMBD * N_EMBD, 0.2f), N_EMBD, N_EMBD)
-                    .tensor(p + "attn_output.weight", gaussian(rnd, N_EMBD * N_EMBD, 0.2f), N_EMBD, N_EMBD)
-                    .tensor(p + "ffn_norm.weight", ones(N_EMBD), N_EMBD)
-                    .tensor(p + "ffn_gate.weight", gaussian(rnd, N_EMBD * N_FF, 0.2f), N_EMBD, N_FF)
-                    .tensor(p + "ffn_down.weight", gaussian(rnd, N_FF * N_EMBD, 0.2f), N_FF, N_EMBD)
-                    .tensor(p + "ffn_up.weight", gaussian(rnd, N_EMBD * N_FF, 0.2f), N_EMBD, N_FF);
+            w.tensor(p + "attn_norm.weight", ones(e), e)
+                    .tensor(p + "attn_q.weight", gaussian(rnd, e * e, scale), e, e)
+                    .tensor(p + "attn_k.weight", gaussian(rnd, e * e, scale), e, e)
+                    .tensor(p + "attn_v.weight", gaussian(rnd, e * e, scale), e, e)
+                    .tensor(p + "attn_output.weight", gaussian(rnd, e * e, scale), e, e)
+                    .tensor(p + "ffn_norm.weight", ones(e), e)
+                    .tensor(p + "ffn_gate.weight", gaussian(rnd, e * ff, scale), e, ff)
+                    .tensor(p + "ffn_down.weight", gaussian(rnd, ff * e, scale), ff, e)
+                    .tensor(p + "ffn_up.weight", gaussian(rnd, e * ff, scale), e, ff);
         }
-        w.tensor("output_norm.weight", ones(N_EMBD), N_EMBD);
-        w.tensor("output.weight", outputRows(rnd), N_EMBD, N_VOCAB);
+        w.tensor("output_norm.weight", ones(e), e);
+        w.tensor("output.weight", outputRows(rnd, e), e, N_VOCAB);
     }
 
     /**
-     * One row of {@code N_EMBD} weights per token; only printable ASCII bytes (and the space) get non-zero rows,
+     * One row of {@code embd} weights per token; only printable ASCII bytes (and the space) get non-zero rows,
      * so their logits stand out and greedy output is readable text that never hits end-of-sequence.
      */
-    private static float[] outputRows(Random rnd) {
-        float[] out = new float[N_EMBD * N_VOCAB];
+    private static float[] outputRows(Random rnd, int embd) {
+        float[] out = new float[embd * N_VOCAB];
         for (int token = 0; token < N_VOCAB; token++) {
             int b = token - FIRST_BYTE_TOKEN;
             boolean printable = (b >= 0x21 && b <= 0x7E) || token == N_VOCAB - 1;
-            for (int i = 0; i < N_EMBD; i++) {
+            for (int i = 0; i < embd; i++) {
                 float g = (float) rnd.nextGaussian(); // drawn for every row, so the stream does not depend on the mask
-                out[token * N_EMBD + i] = printable ? g : 0f;
+                out[token * embd + i] = printable ? g : 0f;
             }
         }
         return out;

@@ -27,6 +27,14 @@ class DemoModelTest {
     }
 
     @Test
+    void theDemoModelsBytesArePinned() throws Exception {
+        // a change here changes every greedy text users and tests have seen: make it on purpose, not by accident
+        Path f = dir.resolve("pinned.gguf");
+        DemoModel.write(f);
+        assertEquals("3b58385f0cb4eb7d13f1b1884fc00041912059316c8439d3faa3b11fcb3b0b4c", sha256(f));
+    }
+
+    @Test
     void fileIsAGgufV3WithAllTensorsAligned() throws Exception {
         Path f = dir.resolve("m.gguf");
         DemoModel.write(f);
