@@ -32,6 +32,7 @@ import net.infernet.protocol.receipt.Receipts;
  * infernet payout chain --network base --rpc URL --contract 0x… [--chain-id N] [--minimum 1.00] [--confirmations N]
  * infernet payout auto on|off [--threshold 5.00] [--schedule hourly|daily|weekly]
  * infernet payout register [--network base] --key-file operator.key   node key earns for another operator key
+ * infernet payout rotate --old-key keys/node.key.old-… [--network base]  after 'infernet keys rotate'
  * infernet payout [--chain base] [--key-file F]     redeem the node's pending receipts and withdraw
  * infernet payout --auto                            the same for cron, when auto_payout says it is due
  * </pre>
@@ -41,7 +42,7 @@ import net.infernet.protocol.receipt.Receipts;
 public final class PayoutCommand implements Command {
     private static final Set<String> VALUED = Set.of("--coin", "--address", "--network", "--set-address", "--chain",
             "--rpc", "--contract", "--chain-id", "--minimum", "--confirmations", "--threshold", "--schedule",
-            "--key-file");
+            "--key-file", "--old-key");
     private final Host host;
 
     public PayoutCommand() {
@@ -85,6 +86,7 @@ public final class PayoutCommand implements Command {
                 case "chain" -> chain(cli, config, f);
                 case "auto" -> auto(cli, config, f);
                 case "register" -> register(cli, env, config, f);
+                case "rotate" -> rotate(cli, env, config, f);
                 case "" -> f.has("--auto") ? autoPayout(cli, env, config, f) : payout(cli, env, config, f, false);
                 default -> {
                     cli.err().println("infernet payout: unknown sub-command '" + sub + "' (set, list, chain, auto)");
@@ -197,6 +199,33 @@ public final class PayoutCommand implements Command {
         Optional<?> tx = evm.registerNode(nodeKey);
         cli.out().println("Node key " + nodeKey.ethereumAddress() + (tx.isPresent() ? " now earns" : " already earns")
                 + " for operator " + evm.operatorAddress() + " on " + chain);
+        return Cli.OK;
+    }
+
+    /**
+     * Moves the contract's node registration from the old node key (after {@code infernet keys rotate}) to the
+     * current one: both keys sign, the operator keeps earning, old-key receipts stay redeemable for 24 hours. The
+     * transaction is sent by {@code --key-file}, else the old key (by default the operator key).
+     */
+    private int rotate(Cli cli, NodeEnv env, PayoutConfig config, Flags f) {
+        Optional<String> oldFile = f.option("--old-key");
+        if (oldFile.isEmpty()) {
+            cli.err().println("usage: infernet payout rotate --old-key <dataDir>/keys/node.key.old-<time> "
+                    + "[--network base] [--key-file operator.key]");
+            return Cli.USAGE;
+        }
+        String chain = f.option("--network").or(() -> f.option("--chain")).or(config::defaultChain).orElse("base");
+        NodeKey oldKey = KeyFiles.load(Path.of(oldFile.get()));
+        NodeKey newKey = env.key().orElseThrow(() -> new InfernetException(
+                net.infernet.core.api.ErrorCode.BAD_REQUEST, "no node key at " + env.keyFile()));
+        NodeKey sender = f.option("--key-file").map(k -> KeyFiles.load(Path.of(k))).orElse(oldKey);
+        EvmChain evm = new EvmChain(config.chainSettings(chain), sender, cli.dataDir());
+        String operator = evm.contract().node(oldKey.ethereumAddress()).operator().orElse("?");
+        evm.rotateNode(oldKey, newKey);
+        cli.out().println("Node key " + oldKey.ethereumAddress() + " -> " + newKey.ethereumAddress() + " on " + chain
+                + ", still earning for operator " + operator);
+        cli.out().println("Receipts of the old key stay redeemable for 24 hours; pay out as the operator"
+                + (operator.equals(oldKey.ethereumAddress()) ? " (--key-file " + oldFile.get() + ")" : ""));
         return Cli.OK;
     }
 

@@ -183,6 +183,27 @@ class PayoutCommandTest {
     }
 
     @Test
+    void afterAKeyRotationTheNewKeysReceiptsPayTheSameOperator() throws Exception {
+        deployAndConfigure();
+        keepReceipt("1.50");
+        assertTrue(run("payout").out().contains("exit=0")); // registers the node key as its own operator
+        Path oldFile = dir.resolve("data/keys/node.key.old-20261122T190000Z");
+        KeyFiles.write(oldFile, node); // what 'infernet keys rotate' leaves behind
+        NodeKey old = node;
+        node = NodeKey.generate(RANDOM);
+        KeyFiles.write(KeyLayout.nodeKey(dir.resolve("data")), node);
+
+        Stub.Term rotated = run("payout", "rotate", "--old-key", oldFile.toString(), "--network", "local");
+        assertTrue(rotated.out().startsWith("Node key " + old.ethereumAddress() + " -> " + node.ethereumAddress()
+                + " on local, still earning for operator " + old.ethereumAddress()), rotated.out() + rotated.err());
+        keepReceipt("2.00");
+        Stub.Term paid = run("payout", "--key-file", oldFile.toString());
+        assertTrue(paid.out().startsWith("Redeemed 1 receipts on local\nWithdrew 1.7 USDC to " + payoutAddress),
+                paid.out() + paid.err());
+        assertEquals(BigInteger.valueOf(1_275_000 + 1_700_000), balance(token, payoutAddress));
+    }
+
+    @Test
     void autoPayoutWaitsForItsThresholdAndSchedule() throws Exception {
         deployAndConfigure();
         Host at10 = new Stub.FakeHost(Map.of(), 0, Clock.fixed(Instant.parse("2026-11-22T10:00:00Z"), ZoneOffset.UTC));
