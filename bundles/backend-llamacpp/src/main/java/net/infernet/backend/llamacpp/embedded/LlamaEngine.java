@@ -45,8 +45,10 @@ public final class LlamaEngine implements AutoCloseable {
 
     private final Path modelsDir;
     private final Settings settings;
-    private final Map<String, Loaded> loaded = new HashMap<>();
-    private boolean closed;
+    private final Map<String, Loaded> loaded = new HashMap<>(); // guarded by this
+    private final Object loadLock = new Object();
+    private boolean closed; // guarded by this
+    private int loads; // guarded by this; each load costs a native thread for the JVM's life (see class comment)
 
     /** Engine tuning: CPU threads (0 = all cores), context size in tokens, parallel sequences. */
     public record Settings(int threads, int contextSize, int parallel) {
@@ -127,20 +129,48 @@ public final class LlamaEngine implements AutoCloseable {
         }
     }
 
-    private synchronized Loaded acquire(String name) {
+    /**
+     * The loaded model for a name, loading it first if needed. Loads run one at a time under their own lock, not
+     * the engine's, so a load of several seconds does not hold up jobs finishing on other models or a close.
+     */
+    private Loaded acquire(String name) {
+        synchronized (loadLock) {
+            Path file;
+            String key;
+            synchronized (this) {
+                checkOpen();
+                file = fileOf(name).orElseThrow(() -> new InfernetException(ErrorCode.MODEL_NOT_FOUND,
+                        "model " + name + " is not in " + modelsDir));
+                key = nameOf(file);
+                Loaded m = loaded.get(key);
+                if (m != null && !m.closing) {
+                    m.users++;
+                    return m;
+                }
+            }
+            Loaded m = load(key, file);
+            synchronized (this) {
+                if (closed) {
+                    m.model.close();
+                    checkOpen();
+                }
+                loaded.put(key, m);
+                loads++;
+                m.users++;
+                return m;
+            }
+        }
+    }
+
+    /** How many times a model was loaded since this engine was created. */
+    synchronized int loads() {
+        return loads;
+    }
+
+    private void checkOpen() {
         if (closed) {
             throw new InfernetException(ErrorCode.BACKEND_ERROR, "the embedded llama.cpp engine is stopping");
         }
-        Path file = fileOf(name).orElseThrow(() -> new InfernetException(ErrorCode.MODEL_NOT_FOUND,
-                "model " + name + " is not in " + modelsDir));
-        String key = nameOf(file);
-        Loaded m = loaded.get(key);
-        if (m == null || m.closing) {
-            m = load(key, file);
-            loaded.put(key, m);
-        }
-        m.users++;
-        return m;
     }
 
     private Loaded load(String name, Path file) {
