@@ -32,7 +32,8 @@ import org.osgi.framework.BundleReference;
  * and llama.cpp bundles: dropping the vLLM bundle into {@code deploy/} makes its engine available and jobs run on
  * it; dropping the llama.cpp bundle adds the embedded engine; deleting the vLLM bundle while a job streams fails
  * that job cleanly, the node falls back to embedded llama.cpp on the next job, and the removed bundle leaves no
- * thread behind.
+ * thread behind; deleting the llama.cpp bundle in the middle of a generation fails that job cleanly too and the
+ * runtime stays healthy.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -131,6 +132,31 @@ public class HotSwapJobsIT {
 
             // 5. nothing of the removed bundle keeps running
             assertNoThreadOf(vllmId, vllmClientThreads);
+
+            // 6. the embedded engine's own bundle removed mid-generation: the job fails cleanly, the native model
+            //    is freed only after the generation stopped (freeing it under a generation would crash the JVM)
+            CompletableFuture<ClientApi.Stream> onLlamaCut = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return api.streamJob(ClientApi.job(MODEL, "A long one", 4000));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            ClientApi.await("the long llama.cpp job is streaming", 30, () -> {
+                try {
+                    JsonNode j = api.newestJob();
+                    return "processing".equals(j.path("status").asText()) ? Optional.of(j) : Optional.empty();
+                } catch (Exception e) {
+                    return Optional.empty();
+                }
+            });
+            Files.delete(deploy.resolve("backend-llamacpp.jar"));
+            ClientApi.Stream llamaCut = onLlamaCut.get(60, TimeUnit.SECONDS);
+            assertTrue("the stream ends with an error event: " + llamaCut.end(),
+                    llamaCut.end().contains("\"error\":\"backend_error\""));
+            ClientApi.await("llama.cpp bundle uninstalled", 60, () -> bundle(LLAMA).isEmpty()
+                    ? Optional.of(true) : Optional.empty());
+            RuntimeChecks.assertHealthy(context);
         }
     }
 
