@@ -148,6 +148,10 @@ public final class EmbeddedLlamaBackend implements InferenceBackend {
                     + engine.modelsDir() + "; install a GGUF with hf:<owner>/<repo>/<file>.gguf");
         }
         ModelDownload d = ModelDownload.parse(model);
+        if (engine.fileOf(d.modelName()).isPresent()) {
+            progress.update("success", 1, 1); // downloaded before: a GGUF file does not change under its name
+            return;
+        }
         Path file = d.download(engine.modelsDir(), progress);
         LOG.info("event=llama_model_installed model={} bytes={}", d.modelName(), file.toFile().length());
     }

@@ -87,6 +87,10 @@ class EmbeddedLlamaBackendTest {
                 () -> backend.install("llama3.2:3b", (s, d, t) -> { }));
         assertEquals(ErrorCode.MODEL_NOT_FOUND, unknown.code());
         assertTrue(unknown.getMessage().contains("hf:"), "tells how to install a GGUF");
+        statuses.clear();
+        // the file an hf: spec names is there already: nothing to download (tests have no internet)
+        backend.install("hf:infernet/demo/" + DemoModel.FILE_NAME, (status, done, total) -> statuses.add(status));
+        assertEquals(List.of("success"), statuses);
         backend.remove(DemoModel.NAME);
         assertFalse(Files.exists(data.resolve("models").resolve(DemoModel.FILE_NAME)));
         assertFalse(backend.probe().up());
