@@ -184,6 +184,7 @@ public final class StreamingLoadBench {
                                     + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true}"))
                             .build();
             long sent = System.nanoTime();
+            LAST_SENT.set(sent);
             http.sendAsync(req, HttpResponse.BodyHandlers.fromLineSubscriber(new Flow.Subscriber<String>() {
                 long last = -1;
 
@@ -200,6 +201,7 @@ public final class StreamingLoadBench {
                     long now = System.nanoTime();
                     if (last < 0) {
                         result.ttft(now - sent);
+                        trace("client first token", sent);
                     } else {
                         result.itl(now - last);
                     }
@@ -226,6 +228,16 @@ public final class StreamingLoadBench {
         done.await();
         result.wallNanos = System.nanoTime() - start;
         return result;
+    }
+
+    static final AtomicLong LAST_SENT = new AtomicLong();
+    static final boolean TRACE = Boolean.getBoolean("bench.trace");
+
+    /** With -Dbench.trace=true (use one stream): milliseconds since the client sent its request. */
+    static void trace(String what, long since) {
+        if (TRACE) {
+            System.out.printf("  trace %-28s %7.2f ms%n", what, (System.nanoTime() - since) / 1e6);
+        }
     }
 
     static final java.util.concurrent.atomic.AtomicReference<String> TOKEN = new java.util.concurrent.atomic.AtomicReference<>();
@@ -342,6 +354,7 @@ public final class StreamingLoadBench {
                     HttpResponse<String> r = post("/api/v1/nodes/jobs/next",
                             JSON.createObjectNode().put("node_id", nodeId).put("wait_ms", 30_000));
                     if (r.statusCode() == 200) {
+                        trace("node has the claim answer", LAST_SENT.get());
                         relay(JSON.readTree(r.body()).get("job"));
                     }
                 } catch (Exception e) {
@@ -369,10 +382,16 @@ public final class StreamingLoadBench {
                             StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
+                    if (n == 0 && line.startsWith("data: {")) {
+                        trace("node has engine first token", LAST_SENT.get());
+                    }
                     if (line.startsWith("data: {")) {
                         String text = JSON.readTree(line.substring(6)).get("t").asText();
                         out.write((JSON.createObjectNode().put("text", text) + "\n").getBytes(StandardCharsets.UTF_8));
                         out.flush();
+                        if (n == 0) {
+                            trace("node flushed first line", LAST_SENT.get());
+                        }
                         n++;
                     }
                 }

@@ -59,6 +59,13 @@ public interface Store extends AutoCloseable {
      */
     Optional<JobRecord> claimJob(String jobId, String nodeId, String streamTokenHash, Instant at);
 
+    /**
+     * The dispatch fast path: stores a new job already claimed by {@code nodeId} (processing, the node's next
+     * receipt serial, the stream token's hash) in one transaction. Returns the stored job, or empty (nothing
+     * written) when the node does not exist.
+     */
+    Optional<JobRecord> insertClaimedJob(JobRecord pending, String nodeId, String streamTokenHash, Instant at);
+
     /** processing → completed, only for the node and attempt that hold the job. */
     boolean completeJob(String jobId, String nodeId, int attempt, String content, int promptTokens,
             int completionTokens, String finishReason, Instant at);

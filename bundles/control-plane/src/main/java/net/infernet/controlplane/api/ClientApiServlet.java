@@ -90,9 +90,10 @@ public class ClientApiServlet extends ApiServlet {
         JobService jobs = cp.jobs();
         if (req.stream()) {
             // the response IS the stream: subscribe before the job can be dispatched, so no token is missed
-            JobRecord job = jobs.submit(caller.tokenId(), caller.clientPubkey(), req.model(), req.normalized(),
+            JobRecord job = jobs.accept(caller.tokenId(), caller.clientPubkey(), req.model(), req.normalized(),
                     req.nodePin());
             stream(job.id(), request, response);
+            jobs.start(job);
             return;
         }
         JobRecord job = jobs.submit(caller.tokenId(), caller.clientPubkey(), req.model(), req.normalized(),

@@ -62,6 +62,7 @@ public class NodeApiServlet extends ApiServlet {
         } else if (path.equals("/api/v1/nodes/register") && method.equals("POST")) {
             byte[] body = api.readBody(request);
             NodeService.Registration reg = nodes.register(request, body, api.parseObject(body));
+            cp.jobs().nodesChanged();
             ObjectNode out = api.mapper().createObjectNode();
             out.put("node_id", reg.node().id());
             out.put("status", reg.node().status());

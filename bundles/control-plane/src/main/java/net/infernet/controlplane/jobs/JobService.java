@@ -50,6 +50,11 @@ public final class JobService implements AutoCloseable {
     private final ObjectMapper mapper = HttpApi.newMapper();
     private final Map<String, LiveJob> live = new ConcurrentHashMap<>();
     private final Map<String, Deque<ClaimWaiter>> waiting = new HashMap<>(); // guarded by this
+    /** True while pending jobs may wait in the store: new jobs then queue behind them (guarded by this). */
+    private boolean backlog = true;
+    private long backlogGeneration; // guarded by this; bumped whenever a job is stored pending
+    private volatile NodesSnapshot nodes;
+    private static final java.time.Duration NODES_TTL = java.time.Duration.ofSeconds(1);
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "infernet-jobs");
         t.setDaemon(true);
@@ -94,11 +99,56 @@ public final class JobService implements AutoCloseable {
 
     // ---------------------------------------------------------------- submission
 
-    /** Checks that the job can ever run, stores it pending and hands it to a waiting node if one fits. */
+    /** {@link #accept} then {@link #start}: for callers that subscribe later or never. */
     public JobRecord submit(String tokenId, String clientPubkey, String model, ObjectNode request,
             Optional<String> nodePin) {
+        JobRecord job = accept(tokenId, clientPubkey, model, request, nodePin);
+        start(job);
+        return job;
+    }
+
+    /**
+     * Checks that the job can ever run and opens its in-memory stream, without storing or dispatching it yet: a
+     * streaming caller subscribes between this and {@link #start}, so it sees every token one by one however fast
+     * the node is.
+     */
+    public JobRecord accept(String tokenId, String clientPubkey, String model, ObjectNode request,
+            Optional<String> nodePin) {
         Instant now = clock.instant();
-        List<NodeRecord> nodes = store.nodes();
+        List<NodeRecord> nodeList = nodesSnapshot(false);
+        try {
+            checkRunnable(nodeList, model, nodePin, now);
+        } catch (InfernetException e) {
+            // the snapshot may be up to a second old: decide refusals on fresh data only
+            checkRunnable(nodesSnapshot(true), model, nodePin, now);
+        }
+        String id = "job_" + Hashing.randomHex(8);
+        JobRecord job = JobRecord.pending(id, tokenId, clientPubkey, model, request.toString(), nodePin, now);
+        live.put(id, new LiveJob()); // before any node can see the job, so its upload finds the listeners
+        return job;
+    }
+
+    /**
+     * Stores an accepted job: handed straight to a claim waiting on this instance (one transaction stores it
+     * already claimed), else stored pending for the next claim.
+     */
+    public void start(JobRecord job) {
+        Instant now = clock.instant();
+        if (fastDispatch(job, nodesSnapshot(false), now)) {
+            return;
+        }
+        markBacklog();
+        try {
+            store.insertJob(job);
+        } catch (RuntimeException e) {
+            live.remove(job.id());
+            throw e;
+        }
+        LOG.info("event=job_submitted job_id={} model={}", job.id(), job.model());
+        dispatch();
+    }
+
+    private void checkRunnable(List<NodeRecord> nodes, String model, Optional<String> nodePin, Instant now) {
         if (nodePin.isPresent()) {
             NodeRecord pinned = nodes.stream().filter(n -> n.id().equals(nodePin.get())).findFirst()
                     .orElseThrow(() -> new InfernetException(ErrorCode.BAD_REQUEST, "unknown node_id " + nodePin.get()));
@@ -120,13 +170,91 @@ public final class JobService implements AutoCloseable {
                 throw new InfernetException(ErrorCode.NO_CAPACITY, "No nodes available with model " + model);
             }
         }
-        String id = "job_" + Hashing.randomHex(8);
-        JobRecord job = JobRecord.pending(id, tokenId, clientPubkey, model, request.toString(), nodePin, now);
-        store.insertJob(job);
-        live.put(id, new LiveJob());
-        LOG.info("event=job_submitted job_id={} model={}", id, model);
-        dispatch();
-        return job;
+    }
+
+    /**
+     * The node list, re-read from the store when older than {@link #NODES_TTL} (or when {@code fresh}): a submit
+     * does not need a query to learn what the last heartbeat already said.
+     */
+    private List<NodeRecord> nodesSnapshot(boolean fresh) {
+        NodesSnapshot snap = nodes;
+        long nowNanos = System.nanoTime();
+        if (fresh || snap == null || nowNanos - snap.readAtNanos() > NODES_TTL.toNanos()) {
+            snap = new NodesSnapshot(store.nodes(), nowNanos);
+            nodes = snap;
+        }
+        return snap.nodes();
+    }
+
+    /** Forgets the node snapshot (a node registered, was approved or sent a heartbeat). */
+    public void nodesChanged() {
+        nodes = null;
+    }
+
+    private record NodesSnapshot(List<NodeRecord> nodes, long readAtNanos) {
+    }
+
+    /**
+     * The fast path: no older job waits on this instance and a fitting node has a claim open here. The waiter is
+     * taken under the lock; the store write (insert already claimed) happens outside it.
+     */
+    private boolean fastDispatch(JobRecord job, List<NodeRecord> nodeList, Instant now) {
+        ClaimWaiter w;
+        NodeLoad chosen;
+        synchronized (this) {
+            if (backlog) {
+                return false;
+            }
+            Optional<NodeLoad> pick = choose(job, online(nodeList, now));
+            if (pick.isEmpty()) {
+                return false;
+            }
+            chosen = pick.get();
+            w = waiting.get(chosen.nodeId()).poll();
+        }
+        String streamToken = Hashing.randomHex(32);
+        Optional<JobRecord> claimed = store.insertClaimedJob(job, chosen.nodeId(), Hashing.sha256Hex(streamToken), now);
+        if (claimed.isEmpty()) {
+            giveBack(chosen.nodeId(), w); // the node is gone from the store; the job takes the slow path
+            return false;
+        }
+        LOG.info("event=job_submitted job_id={} model={}", job.id(), job.model());
+        LOG.info("event=job_dispatched job_id={} node_id={} attempt={}", job.id(), chosen.nodeId(), 0);
+        w.deliver(Optional.of(jobPayload(claimed.get(), streamToken)));
+        return true;
+    }
+
+    private Map<String, NodeRecord> online(List<NodeRecord> nodeList, Instant now) {
+        Map<String, NodeRecord> out = new HashMap<>();
+        for (NodeRecord n : nodeList) {
+            if (n.approved() && n.online(now, settings.offlineAfter())) {
+                out.put(n.id(), n);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Asks the router among the online nodes with an open claim here that fit the job. A node holds one claim per
+     * free slot, so its load is max_jobs minus its open claims. Caller holds the lock.
+     */
+    private Optional<NodeLoad> choose(JobRecord job, Map<String, NodeRecord> onlineNodes) {
+        List<NodeLoad> candidates = new ArrayList<>();
+        for (Map.Entry<String, Deque<ClaimWaiter>> e : waiting.entrySet()) {
+            NodeRecord n = onlineNodes.get(e.getKey());
+            int open = e.getValue().size();
+            if (open == 0 || n == null || !n.servedModels().contains(job.model())
+                    || job.nodePin().filter(p -> !p.equals(n.id())).isPresent()) {
+                continue;
+            }
+            int busy = Math.max(0, n.maxJobs() - open);
+            candidates.add(new NodeLoad(n.id(), busy, Math.max(n.maxJobs(), busy + 1), n.tokensPerSecond()));
+        }
+        return candidates.isEmpty() ? Optional.empty() : router.get().choose(job, candidates);
+    }
+
+    private synchronized void giveBack(String nodeId, ClaimWaiter w) {
+        waiting.computeIfAbsent(nodeId, k -> new ArrayDeque<>()).addFirst(w);
     }
 
     /** Streams a job to {@code listener}: every token so far, then the live tail; finished jobs replay from the store. */
@@ -191,55 +319,51 @@ public final class JobService implements AutoCloseable {
         }, waitMs, TimeUnit.MILLISECONDS);
     }
 
-    /** Matches pending jobs (oldest first) with waiting nodes through the router. */
+    /**
+     * Matches pending jobs (oldest first) with waiting claims through the router. Store reads and claims run outside
+     * the lock; only taking a waiter from its queue holds it.
+     */
     public void dispatch() {
-        List<Runnable> deliveries = new ArrayList<>();
+        long generation;
         synchronized (this) {
             if (waiting.values().stream().allMatch(Deque::isEmpty)) {
                 return;
             }
-            Instant now = clock.instant();
-            Map<String, NodeRecord> nodes = new HashMap<>();
-            for (NodeRecord n : store.nodes()) {
-                if (n.approved() && n.online(now, settings.offlineAfter())) {
-                    nodes.put(n.id(), n);
-                }
-            }
-            Map<String, Integer> active = new HashMap<>();
-            for (JobRecord job : store.pendingJobs(DISPATCH_BATCH)) {
-                List<NodeLoad> candidates = new ArrayList<>();
-                for (Map.Entry<String, Deque<ClaimWaiter>> e : waiting.entrySet()) {
-                    NodeRecord n = nodes.get(e.getKey());
-                    if (e.getValue().isEmpty() || n == null || !n.servedModels().contains(job.model())
-                            || job.nodePin().filter(p -> !p.equals(n.id())).isPresent()) {
-                        continue;
-                    }
-                    int busy = active.computeIfAbsent(n.id(), store::processingCount);
-                    if (busy < n.maxJobs()) {
-                        candidates.add(new NodeLoad(n.id(), busy, n.maxJobs(), n.tokensPerSecond()));
-                    }
-                }
-                Optional<NodeLoad> chosen = candidates.isEmpty() ? Optional.empty()
-                        : router.get().choose(job, candidates);
+            generation = backlogGeneration;
+        }
+        Instant now = clock.instant();
+        Map<String, NodeRecord> onlineNodes = online(nodesSnapshot(true), now);
+        List<JobRecord> pending = store.pendingJobs(DISPATCH_BATCH);
+        int left = 0;
+        for (JobRecord job : pending) {
+            ClaimWaiter w;
+            String nodeId;
+            synchronized (this) {
+                Optional<NodeLoad> chosen = choose(job, onlineNodes);
                 if (chosen.isEmpty()) {
+                    left++;
                     continue;
                 }
-                String nodeId = chosen.get().nodeId();
-                String streamToken = Hashing.randomHex(32);
-                Optional<JobRecord> claimed = store.claimJob(job.id(), nodeId, Hashing.sha256Hex(streamToken), now);
-                if (claimed.isEmpty()) {
-                    continue; // another instance took it
-                }
-                active.merge(nodeId, 1, Integer::sum);
-                ClaimWaiter w = waiting.get(nodeId).poll();
-                ObjectNode payload = jobPayload(claimed.get(), streamToken);
-                live.computeIfAbsent(job.id(), k -> new LiveJob());
-                LOG.info("event=job_dispatched job_id={} node_id={} attempt={}", job.id(), nodeId,
-                        claimed.get().attempt());
-                deliveries.add(() -> w.deliver(Optional.of(payload)));
+                nodeId = chosen.get().nodeId();
+                w = waiting.get(nodeId).poll();
+            }
+            String streamToken = Hashing.randomHex(32);
+            Optional<JobRecord> claimed = store.claimJob(job.id(), nodeId, Hashing.sha256Hex(streamToken), now);
+            if (claimed.isEmpty()) {
+                giveBack(nodeId, w); // another instance or dispatcher took it
+                continue;
+            }
+            live.computeIfAbsent(job.id(), k -> new LiveJob());
+            LOG.info("event=job_dispatched job_id={} node_id={} attempt={}", job.id(), nodeId,
+                    claimed.get().attempt());
+            w.deliver(Optional.of(jobPayload(claimed.get(), streamToken)));
+        }
+        synchronized (this) {
+            // nothing known to wait here any more: new submissions may take the fast path again
+            if (left == 0 && pending.size() < DISPATCH_BATCH && generation == backlogGeneration) {
+                backlog = false;
             }
         }
-        deliveries.forEach(Runnable::run);
     }
 
     private ObjectNode jobPayload(JobRecord job, String streamToken) {
@@ -381,6 +505,7 @@ public final class JobService implements AutoCloseable {
     }
 
     private void nodeDropped(JobRecord job, LiveJob lj, String message) {
+        markBacklog();
         if (store.requeueJob(job.id(), job.attempt())) {
             // open streams learn the attempt failed; the job itself runs again on another node
             live.put(job.id(), new LiveJob());
@@ -389,6 +514,11 @@ public final class JobService implements AutoCloseable {
                     job.nodeId().orElse(""));
             dispatch();
         }
+    }
+
+    private synchronized void markBacklog() {
+        backlogGeneration++;
+        backlog = true;
     }
 
     // ---------------------------------------------------------------- sweep: timeouts and silent nodes

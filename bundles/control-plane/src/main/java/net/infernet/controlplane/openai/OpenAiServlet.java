@@ -98,14 +98,16 @@ public class OpenAiServlet extends ApiServlet {
     private void completions(Caller caller, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         JobRequest req = JobRequest.parse(api.readObject(request), api.mapper());
-        JobRecord job = cp.jobs().submit(caller.tokenId(), caller.clientPubkey(), req.model(), req.normalized(),
+        JobRecord job = cp.jobs().accept(caller.tokenId(), caller.clientPubkey(), req.model(), req.normalized(),
                 req.nodePin());
         Chunks chunks = new Chunks(api.mapper(), "chatcmpl-" + job.id().substring(4), req.model(),
                 job.createdAt().getEpochSecond());
         if (req.stream()) {
-            stream(job, chunks, req.includeUsage(), request, response);
+            stream(job, chunks, req.includeUsage(), request, response); // subscribed before the job can run
+            cp.jobs().start(job);
         } else {
             collect(job, chunks, request);
+            cp.jobs().start(job);
         }
     }
 

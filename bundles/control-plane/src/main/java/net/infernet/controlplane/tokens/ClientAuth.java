@@ -3,6 +3,9 @@ package net.infernet.controlplane.tokens;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import net.infernet.controlplane.jobs.Hashing;
 import net.infernet.controlplane.jobs.Settings;
@@ -18,6 +21,13 @@ import net.infernet.store.TokenRecord;
  * playground mode (off by default) lets a request through, limited per IP.
  */
 public final class ClientAuth {
+    /**
+     * How long a successful token lookup is reused without asking the store. A revocation takes effect on this
+     * instance at once ({@link #forget}) and on other instances within this time.
+     */
+    public static final Duration TOKEN_CACHE_TTL = Duration.ofSeconds(5);
+    private static final int TOKEN_CACHE_MAX = 10_000;
+    private final Map<String, Cached> tokens = new ConcurrentHashMap<>();
     private final Store store;
     private final Settings settings;
     private final RateLimiter limiter;
@@ -40,10 +50,37 @@ public final class ClientAuth {
             limiter.check("ip:" + ip, settings.playgroundPerMinute(), response);
             return new Caller("anon:" + ip, "anon:" + ip);
         }
-        TokenRecord token = store.tokenByHash(Hashing.sha256Hex(bearer.get())).filter(TokenRecord::active)
+        TokenRecord token = lookup(Hashing.sha256Hex(bearer.get()))
                 .orElseThrow(() -> new InfernetException(ErrorCode.UNAUTHORIZED, "Invalid or expired bearer token"));
         limiter.check("token:" + token.id(), settings.rateLimitPerMinute(), response);
         return new Caller(token.id(), token.id());
+    }
+
+    /** Active tokens are cached for {@link #TOKEN_CACHE_TTL}; unknown or revoked ones always ask the store. */
+    private Optional<TokenRecord> lookup(String hash) {
+        long now = System.nanoTime();
+        Cached c = tokens.get(hash);
+        if (c != null && now - c.readAtNanos() < TOKEN_CACHE_TTL.toNanos()) {
+            return Optional.of(c.token());
+        }
+        Optional<TokenRecord> fresh = store.tokenByHash(hash).filter(TokenRecord::active);
+        if (fresh.isEmpty()) {
+            tokens.remove(hash);
+            return fresh;
+        }
+        if (tokens.size() >= TOKEN_CACHE_MAX) {
+            tokens.clear(); // bounded: a flood of distinct tokens only costs store lookups
+        }
+        tokens.put(hash, new Cached(fresh.get(), now));
+        return fresh;
+    }
+
+    /** Drops every cached lookup (a token was revoked through this instance). */
+    public void forget() {
+        tokens.clear();
+    }
+
+    private record Cached(TokenRecord token, long readAtNanos) {
     }
 
     static Optional<String> bearer(HttpServletRequest request) {

@@ -178,6 +178,27 @@ public class JdbcStore implements Store {
     }
 
     @Override
+    public Optional<JobRecord> insertClaimedJob(JobRecord j, String nodeId, String streamTokenHash, Instant at) {
+        return db.tx(c -> {
+            if (update(c, "UPDATE nodes SET receipt_serial = receipt_serial + 1 WHERE id = ?", nodeId) != 1) {
+                c.rollback();
+                return Optional.empty();
+            }
+            long serial = one(c, "SELECT receipt_serial FROM nodes WHERE id = ?", rs -> rs.getLong(1), nodeId)
+                    .orElseThrow();
+            update(c, "INSERT INTO jobs (id, token_id, client_pubkey, model, request_json, node_pin, state, "
+                    + "created_at, node_id, stream_token_hash, receipt_serial, started_at) "
+                    + "VALUES (?,?,?,?,?,?,'processing',?,?,?,?,?)", j.id(), j.tokenId(), j.clientPubkey(), j.model(),
+                    j.requestJson(), j.nodePin().orElse(null), j.createdAt().toEpochMilli(), nodeId, streamTokenHash,
+                    serial, at.toEpochMilli());
+            return Optional.of(new JobRecord(j.id(), j.tokenId(), j.clientPubkey(), j.model(), j.requestJson(),
+                    j.nodePin(), JobState.PROCESSING, Optional.of(nodeId), 0, serial, Optional.of(streamTokenHash),
+                    Instant.ofEpochMilli(j.createdAt().toEpochMilli()), Optional.of(Instant.ofEpochMilli(at.toEpochMilli())),
+                    Optional.empty(), Optional.empty(), 0, 0, Optional.empty(), Optional.empty(), Optional.empty()));
+        });
+    }
+
+    @Override
     public boolean completeJob(String jobId, String nodeId, int attempt, String content, int promptTokens,
             int completionTokens, String finishReason, Instant at) {
         return db.tx(c -> update(c, "UPDATE jobs SET state = 'completed', content = ?, prompt_tokens = ?, "
@@ -241,25 +262,22 @@ public class JdbcStore implements Store {
         long reset = window + 60;
         for (int tries = 0;; tries++) {
             try {
-                return db.tx(c -> {
-                    Optional<long[]> row = one(c, "SELECT window_start, hits FROM rate_windows WHERE rate_key = ? "
-                            + "FOR UPDATE", rs -> new long[] {rs.getLong(1), rs.getLong(2)}, key);
-                    if (row.isEmpty()) {
+                // one short transaction, no SELECT ... FOR UPDATE: the conditional increment is atomic per row, so
+                // concurrent requests of one token (on any instance) queue on the row lock only for one statement
+                long hits = db.tx(c -> {
+                    int n = update(c, "UPDATE rate_windows SET hits = CASE WHEN window_start = ? THEN hits + 1 ELSE 1 END, "
+                            + "window_start = ? WHERE rate_key = ?", window, window, key);
+                    if (n == 0) {
                         update(c, "INSERT INTO rate_windows (rate_key, window_start, hits) VALUES (?, ?, 1)", key,
                                 window);
-                        return new RateWindow(true, limitPerMinute, limitPerMinute - 1, reset);
+                        return 1L;
                     }
-                    if (row.get()[0] != window) {
-                        update(c, "UPDATE rate_windows SET window_start = ?, hits = 1 WHERE rate_key = ?", window, key);
-                        return new RateWindow(true, limitPerMinute, limitPerMinute - 1, reset);
-                    }
-                    long hits = row.get()[1];
-                    if (hits >= limitPerMinute) {
-                        return new RateWindow(false, limitPerMinute, 0, reset);
-                    }
-                    update(c, "UPDATE rate_windows SET hits = hits + 1 WHERE rate_key = ?", key);
-                    return new RateWindow(true, limitPerMinute, (int) (limitPerMinute - hits - 1), reset);
+                    return one(c, "SELECT hits FROM rate_windows WHERE rate_key = ?", rs -> rs.getLong(1), key)
+                            .orElse(1L);
                 });
+                // over the limit the counter keeps growing; only the first limitPerMinute hits of a window pass
+                return hits > limitPerMinute ? new RateWindow(false, limitPerMinute, 0, reset)
+                        : new RateWindow(true, limitPerMinute, (int) (limitPerMinute - hits), reset);
             } catch (RuntimeException e) {
                 // two instances inserted the same new key at once: the loser retries and finds the row
                 if (tries >= 2) {
