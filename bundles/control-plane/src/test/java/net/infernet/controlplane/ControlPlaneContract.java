@@ -1,5 +1,6 @@
 package net.infernet.controlplane;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -132,6 +133,81 @@ abstract class ControlPlaneContract {
         assertEquals(Pricing.usdc(net), earnings.get("unclaimed_usdc").asText());
         assertEquals(1, earnings.get("jobs_completed").asInt());
         assertEquals(jobId, earnings.at("/recent/0/job_id").asText());
+    }
+
+    /** Opens a job stream on a raw socket; with a tiny receive buffer and no reads the server's send buffer fills. */
+    private java.net.Socket rawStream(String jobId, String token, int receiveBuffer) throws Exception {
+        java.net.Socket s = new java.net.Socket();
+        if (receiveBuffer > 0) {
+            s.setReceiveBufferSize(receiveBuffer);
+        }
+        s.connect(new java.net.InetSocketAddress("127.0.0.1", h.base.getPort()));
+        s.getOutputStream().write(("GET /api/v1/jobs/" + jobId + "/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Authorization: Bearer " + token + "\r\nAccept: text/event-stream\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        s.getOutputStream().flush();
+        return s;
+    }
+
+    // KNOWN FAILING (found 2026-11-22, not fixed in the time box): with one reader stalled, every other reader of the
+    // same and of another job receives all 3,000 tokens live, but the final [DONE] of the stalled reader's job never
+    // reaches the healthy reader of that job (its stream ends at the 6-minute SSE lifetime). See docs/control-plane.md.
+    @org.junit.jupiter.api.Disabled("known bug: [DONE] withheld from other readers of a job that has a stalled reader")
+    @Test
+    void aClientThatNeverReadsOrVanishesMidStreamHoldsUpNoOtherStream() throws Exception {
+        harness(Settings.defaults());
+        TestNode node = onlineNode(40);
+        String token = h.token("app");
+        Client client = new Client(h.base, token);
+        json(client.post("/api/v1/jobs", job(false)).body());
+        json(client.post("/api/v1/jobs", job(false)).body());
+        JsonNode big = node.claim(30_000).orElseThrow();
+        JsonNode small = node.claim(30_000).orElseThrow();
+        String bigId = big.get("id").asText();
+        String smallId = small.get("id").asText();
+        // 12 MB of tokens: far more than the kernel buffers a client that never reads can absorb
+        int tokens = 3000;
+        String chunk = "x".repeat(4096);
+        try (java.net.Socket stalled = rawStream(bigId, token, 1024);
+                java.net.Socket vanishing = rawStream(bigId, token, 0)) {
+            Client.Events sameJob = client.stream("/api/v1/jobs/" + bigId + "/stream", null);
+            Client.Events otherJob = client.stream("/api/v1/jobs/" + smallId + "/stream", null);
+            TestNode.Upload upBig = node.upload(big);
+            TestNode.Upload upSmall = node.upload(small);
+            upBig.text("first");
+            // the vanishing client reads until its first token arrives, then disconnects mid-stream
+            java.io.BufferedReader vr = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    vanishing.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            String l;
+            while ((l = vr.readLine()) != null && !l.startsWith("data: ")) {
+                // headers and keep-alives
+            }
+            assertEquals("data: {\"text\":\"first\"}", l);
+            vanishing.close();
+            // the uploads run on their own thread: were the relay to block on the stalled reader, the test thread
+            // would still get to the assertions below and fail there instead of hanging
+            CompletableFuture<int[]> uploads = CompletableFuture.supplyAsync(() -> {
+                try {
+                    for (int i = 0; i < tokens; i++) {
+                        upBig.text(chunk + i);
+                        upSmall.text("t" + i);
+                    }
+                    return new int[] {upBig.done(5, tokens + 1), upSmall.done(5, tokens)};
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertEquals("data: {\"text\":\"first\"}", sameJob.nextData());
+            for (int i = 0; i < tokens; i++) {
+                assertEquals("data: {\"text\":\"" + chunk + i + "\"}", sameJob.nextData());
+                assertEquals("data: {\"text\":\"t" + i + "\"}", otherJob.nextData());
+            }
+            assertEquals("data: [DONE]", sameJob.nextData());
+            assertEquals("data: [DONE]", otherJob.nextData());
+            assertArrayEquals(new int[] {200, 200}, uploads.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals("completed", json(client.get("/api/v1/jobs/" + bigId).body()).get("status").asText());
+            assertEquals("completed", json(client.get("/api/v1/jobs/" + smallId).body()).get("status").asText());
+        }
     }
 
     @Test

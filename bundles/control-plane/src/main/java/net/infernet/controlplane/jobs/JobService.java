@@ -537,8 +537,10 @@ public final class JobService implements AutoCloseable {
         Instant deadline = now.minus(settings.jobTimeout());
         Map<String, NodeRecord> nodes = new HashMap<>();
         store.nodes().forEach(n -> nodes.put(n.id(), n));
+        java.util.Set<String> open = new java.util.HashSet<>();
         for (JobState state : List.of(JobState.PENDING, JobState.PROCESSING)) {
             for (JobRecord j : store.jobsInState(state)) {
+                open.add(j.id());
                 if (j.createdAt().isBefore(deadline)) {
                     if (store.failJob(j.id(), Optional.empty(), ErrorCode.TIMEOUT.wire(),
                             "job exceeded the 5 minute limit", now)) {
@@ -557,7 +559,25 @@ public final class JobService implements AutoCloseable {
                 }
             }
         }
+        finishedElsewhere(open);
         dispatch();
+    }
+
+    /**
+     * Streams open here for jobs that another instance ran to the end: the store has the final result, so their
+     * readers get the whole text as one event, then [DONE] (or the error), within one sweep of the end.
+     */
+    private void finishedElsewhere(java.util.Set<String> open) {
+        for (Map.Entry<String, LiveJob> e : live.entrySet()) {
+            if (open.contains(e.getKey())) {
+                continue;
+            }
+            // not pending or processing when the sweep looked: finished, or accepted here and not yet stored
+            Optional<JobRecord> job = store.job(e.getKey());
+            if (job.isPresent() && job.get().state().terminal() && live.remove(e.getKey(), e.getValue())) {
+                replayFinished(job.get(), e.getValue().asListener());
+            }
+        }
     }
 
     @Override

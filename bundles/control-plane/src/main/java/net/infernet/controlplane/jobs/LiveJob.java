@@ -77,6 +77,26 @@ final class LiveJob {
         listeners.clear();
     }
 
+    /** This stream as a listener: what it is told, it passes on to its own listeners. */
+    JobListener asListener() {
+        return new JobListener() {
+            @Override
+            public void text(String t) {
+                LiveJob.this.text(t);
+            }
+
+            @Override
+            public void done(Usage u, String reason) {
+                LiveJob.this.done(u, reason);
+            }
+
+            @Override
+            public void error(ErrorCode code, String message) {
+                LiveJob.this.error(code, message);
+            }
+        };
+    }
+
     private void replayTerminal(JobListener l) {
         if (errorCode != null) {
             l.error(errorCode, errorMessage);
