@@ -3,6 +3,7 @@ package net.infernet.controlplane;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Supplier;
+import net.infernet.controlplane.accounting.EscrowGuard;
 import net.infernet.controlplane.accounting.ReceiptService;
 import net.infernet.controlplane.jobs.JobService;
 import net.infernet.controlplane.jobs.Settings;
@@ -38,8 +39,10 @@ public class ControlPlane {
 
     protected final void init(Store store, Settings settings, Clock clock, NodeKey platformKey,
             Supplier<JobRouter> router, Supplier<Optional<PaymentChain>> chain, boolean sweep) {
-        receipts = new ReceiptService(store, platformKey, chain, clock);
-        jobs = new JobService(store, router, clock, settings, receipts::chainName);
+        // payments_enabled=false (the book's PAYMENTS_ENABLED): no escrow check and receipts name no chain
+        Supplier<Optional<PaymentChain>> settlement = settings.paymentsEnabled() ? chain : Optional::empty;
+        receipts = new ReceiptService(store, platformKey, settlement, clock);
+        jobs = new JobService(store, router, clock, settings, receipts, new EscrowGuard(settlement, clock));
         nodes = new NodeService(store, settings, clock);
         auth = new ClientAuth(store, settings, clock);
         keepAlive = new KeepAlive(jobs.timers(), settings.pingInterval());

@@ -65,10 +65,29 @@ public final class EscrowGuard {
                 throw new InfernetException(ErrorCode.BAD_REQUEST, "escrow balance " + plain(available.max(
                         BigDecimal.ZERO)) + " USDC on " + c.get().chain() + " does not cover this job (needs "
                         + plain(needed) + " USDC: the job's price at max_tokens, at least the 1.00 USDC minimum); "
-                        + "deposit USDC to the payment contract " + c.get().contractAddress() + " for your account");
+                        + "deposit USDC to the payment contract " + c.get().contractAddress() + " for account "
+                        + clientPubkey + " (GET /api/v1/escrow)");
             }
             holds.put(jobId, new Hold(clientPubkey, price));
         }
+    }
+
+    /**
+     * What {@code clientPubkey}'s escrow looks like to admission: the chain, the on-chain balance, what running jobs
+     * hold and what is left for new jobs. Empty when settlement is off.
+     */
+    public Optional<Escrow> escrow(String clientPubkey) {
+        return chain.get().map(c -> {
+            BigDecimal balance = balance(c, clientPubkey);
+            BigDecimal held = held(clientPubkey);
+            return new Escrow(c.chain(), c.chainId(), c.contractAddress(), balance, held,
+                    balance.subtract(held).max(BigDecimal.ZERO));
+        });
+    }
+
+    /** A client's escrow as {@link #escrow} reports it, amounts in USDC. */
+    public record Escrow(String chain, long chainId, String contract, BigDecimal balance, BigDecimal held,
+            BigDecimal available) {
     }
 
     /** The job ended (completed, failed, cancelled or timed out): its hold is released. Unknown ids are ignored. */
@@ -92,7 +111,8 @@ public final class EscrowGuard {
         return b.usdc();
     }
 
-    private static String plain(BigDecimal v) {
+    /** USDC with at least two decimals, as the book writes amounts ({@code 1.00}, {@code 0.001326}). */
+    public static String plain(BigDecimal v) {
         return v.setScale(Math.max(2, v.stripTrailingZeros().scale())).toPlainString();
     }
 }

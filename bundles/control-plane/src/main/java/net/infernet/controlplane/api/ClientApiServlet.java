@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import net.infernet.controlplane.ControlPlane;
+import net.infernet.controlplane.accounting.EscrowGuard;
 import net.infernet.controlplane.jobs.JobListener;
 import net.infernet.controlplane.jobs.JobService;
 import net.infernet.controlplane.sse.AsyncSse;
@@ -40,7 +41,8 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
  * caller's X-RateLimit-* headers.
  */
 @Component(service = Servlet.class)
-@HttpWhiteboardServletPattern({"/api/v1/jobs", "/api/v1/jobs/*", "/api/v1/models", "/api/v1/cprs/*"})
+@HttpWhiteboardServletPattern({"/api/v1/jobs", "/api/v1/jobs/*", "/api/v1/models", "/api/v1/cprs/*",
+        "/api/v1/escrow"})
 @HttpWhiteboardServletAsyncSupported
 public class ClientApiServlet extends ApiServlet {
     private static final long serialVersionUID = 1L;
@@ -76,6 +78,8 @@ public class ClientApiServlet extends ApiServlet {
                 && method.equals("GET")) {
             ownJob(caller, parts.get(3));
             stream(parts.get(3), request, response);
+        } else if (path.equals("/api/v1/escrow") && method.equals("GET")) {
+            api.writeJson(response, 200, escrowView(caller));
         } else if (path.equals("/api/v1/models") && method.equals("GET")) {
             api.writeJson(response, 200, models(cp, api.mapper()));
         } else if (parts.size() == 4 && parts.get(2).equals("cprs") && method.equals("GET")) {
@@ -92,7 +96,12 @@ public class ClientApiServlet extends ApiServlet {
             // the response IS the stream: subscribe before the job can be dispatched, so no token is missed
             JobRecord job = jobs.accept(caller.tokenId(), caller.clientPubkey(), req.model(), req.normalized(),
                     req.nodePin());
-            stream(job.id(), request, response);
+            try {
+                stream(job.id(), request, response);
+            } catch (IOException | RuntimeException e) {
+                jobs.abandon(job); // the caller is gone before the job was stored: nothing runs, nothing is held
+                throw e;
+            }
             jobs.start(job);
             return;
         }
@@ -113,6 +122,24 @@ public class ClientApiServlet extends ApiServlet {
         holder[0] = new InfernetEvents(sse, api.mapper());
         cp.keepAlive().add(sse);
         cp.jobs().subscribe(jobId, holder[0]);
+    }
+
+    /** The caller's account id to deposit for, and its escrow as job admission sees it (docs/payments.md). */
+    private ObjectNode escrowView(Caller caller) {
+        ObjectNode out = api.mapper().createObjectNode();
+        out.put("account", caller.clientPubkey());
+        Optional<EscrowGuard.Escrow> e = cp.jobs().escrow().escrow(caller.clientPubkey());
+        out.put("settlement", e.isPresent() ? "on" : "off");
+        e.ifPresent(x -> {
+            out.put("chain", x.chain());
+            out.put("chain_id", x.chainId());
+            out.put("contract", x.contract());
+            out.put("escrow_usdc", EscrowGuard.plain(x.balance()));
+            out.put("held_usdc", EscrowGuard.plain(x.held()));
+            out.put("available_usdc", EscrowGuard.plain(x.available()));
+            out.put("minimum_usdc", EscrowGuard.plain(EscrowGuard.MINIMUM_ESCROW));
+        });
+        return out;
     }
 
     private void list(Caller caller, HttpServletRequest request, HttpServletResponse response) throws IOException {

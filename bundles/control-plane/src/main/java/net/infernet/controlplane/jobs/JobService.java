@@ -19,7 +19,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import net.infernet.controlplane.accounting.EscrowGuard;
 import net.infernet.controlplane.accounting.Pricing;
+import net.infernet.controlplane.accounting.ReceiptService;
 import net.infernet.controlplane.routing.JobRouter;
 import net.infernet.controlplane.routing.NodeLoad;
 import net.infernet.core.api.ErrorCode;
@@ -27,6 +29,7 @@ import net.infernet.core.api.InfernetException;
 import net.infernet.core.api.JobState;
 import net.infernet.core.api.Usage;
 import net.infernet.core.http.HttpApi;
+import net.infernet.protocol.receipt.ReceiptDomain;
 import net.infernet.store.JobRecord;
 import net.infernet.store.NodeRecord;
 import net.infernet.store.Store;
@@ -46,7 +49,8 @@ public final class JobService implements AutoCloseable {
     private final Supplier<JobRouter> router;
     private final Clock clock;
     private final Settings settings;
-    private final Supplier<String> chain;
+    private final ReceiptService receipts;
+    private final EscrowGuard escrow;
     private final ObjectMapper mapper = HttpApi.newMapper();
     private final Map<String, LiveJob> live = new ConcurrentHashMap<>();
     private final Map<String, Deque<ClaimWaiter>> waiting = new HashMap<>(); // guarded by this
@@ -61,12 +65,14 @@ public final class JobService implements AutoCloseable {
         return t;
     });
 
-    public JobService(Store store, Supplier<JobRouter> router, Clock clock, Settings settings, Supplier<String> chain) {
+    public JobService(Store store, Supplier<JobRouter> router, Clock clock, Settings settings,
+            ReceiptService receipts, EscrowGuard escrow) {
         this.store = store;
         this.router = router;
         this.clock = clock;
         this.settings = settings;
-        this.chain = chain;
+        this.receipts = receipts;
+        this.escrow = escrow;
     }
 
     /** Recovers after a restart (processing jobs go back to pending) and starts the periodic sweep. */
@@ -79,6 +85,11 @@ public final class JobService implements AutoCloseable {
         if (sweepPeriodically) {
             timers.scheduleWithFixedDelay(this::sweepQuietly, 1, 1, TimeUnit.SECONDS);
         }
+    }
+
+    /** Escrow admission: holds of running jobs against the client's on-chain escrow. */
+    public EscrowGuard escrow() {
+        return escrow;
     }
 
     public Settings settings() {
@@ -123,9 +134,16 @@ public final class JobService implements AutoCloseable {
             checkRunnable(nodesSnapshot(true), model, nodePin, now);
         }
         String id = "job_" + Hashing.randomHex(8);
+        escrow.admit(id, clientPubkey, model, request.path("max_tokens").asLong(0));
         JobRecord job = JobRecord.pending(id, tokenId, clientPubkey, model, request.toString(), nodePin, now);
         live.put(id, new LiveJob()); // before any node can see the job, so its upload finds the listeners
         return job;
+    }
+
+    /** An accepted job that will not be started after all (its caller failed before {@link #start}). */
+    public void abandon(JobRecord job) {
+        live.remove(job.id());
+        escrow.release(job.id());
     }
 
     /**
@@ -141,7 +159,7 @@ public final class JobService implements AutoCloseable {
         try {
             store.insertJob(job);
         } catch (RuntimeException e) {
-            live.remove(job.id());
+            abandon(job);
             throw e;
         }
         LOG.info("event=job_submitted job_id={} model={}", job.id(), job.model());
@@ -381,7 +399,12 @@ public final class JobService implements AutoCloseable {
             throw new IllegalStateException("stored request of " + job.id() + " is not JSON", e);
         }
         out.put("client_pubkey", job.clientPubkey());
-        out.put("chain", chain.get());
+        out.put("chain", receipts.chainName());
+        ReceiptDomain domain = receipts.domain();
+        if (!domain.equals(ReceiptDomain.NONE)) { // the EIP-712 domain the node signs its receipt in
+            out.put("chain_id", domain.chainId());
+            out.put("contract", domain.verifyingContract());
+        }
         out.put("value_rate", Pricing.ratePer1k(job.model()).toPlainString());
         out.put("receipt_serial", job.receiptSerial());
         out.put("stream_token", streamToken);
@@ -439,6 +462,7 @@ public final class JobService implements AutoCloseable {
                 if (store.failJob(job.id(), Optional.of(job.attempt()), ErrorCode.BACKEND_ERROR.wire(), msg,
                         clock.instant())) {
                     live.remove(job.id(), lj);
+                    escrow.release(job.id());
                     lj.error(ErrorCode.BACKEND_ERROR, msg);
                     LOG.info("event=job_failed job_id={} error=backend_error", job.id());
                 }
@@ -499,6 +523,7 @@ public final class JobService implements AutoCloseable {
         if (store.completeJob(job.id(), nodeId, job.attempt(), lj.content(), prompt, completion, reason,
                 clock.instant())) {
             live.remove(job.id(), lj);
+            escrow.release(job.id()); // the receipt now charges the escrow, at redemption
             lj.done(new Usage(prompt, completion), reason);
             LOG.info("event=job_completed job_id={} node_id={} completion_tokens={}", job.id(), nodeId, completion);
         }
@@ -545,6 +570,7 @@ public final class JobService implements AutoCloseable {
                     if (store.failJob(j.id(), Optional.empty(), ErrorCode.TIMEOUT.wire(),
                             "job exceeded the 5 minute limit", now)) {
                         LiveJob lj = live.remove(j.id());
+                        escrow.release(j.id());
                         if (lj != null) {
                             lj.error(ErrorCode.TIMEOUT, "job exceeded the 5 minute limit");
                         }
@@ -575,6 +601,7 @@ public final class JobService implements AutoCloseable {
             // not pending or processing when the sweep looked: finished, or accepted here and not yet stored
             Optional<JobRecord> job = store.job(e.getKey());
             if (job.isPresent() && job.get().state().terminal() && live.remove(e.getKey(), e.getValue())) {
+                escrow.release(e.getKey());
                 replayFinished(job.get(), e.getValue().asListener());
             }
         }

@@ -102,13 +102,17 @@ public class OpenAiServlet extends ApiServlet {
                 req.nodePin());
         Chunks chunks = new Chunks(api.mapper(), "chatcmpl-" + job.id().substring(4), req.model(),
                 job.createdAt().getEpochSecond());
-        if (req.stream()) {
-            stream(job, chunks, req.includeUsage(), request, response); // subscribed before the job can run
-            cp.jobs().start(job);
-        } else {
-            collect(job, chunks, request);
-            cp.jobs().start(job);
+        try {
+            if (req.stream()) {
+                stream(job, chunks, req.includeUsage(), request, response); // subscribed before the job can run
+            } else {
+                collect(job, chunks, request);
+            }
+        } catch (IOException | RuntimeException e) {
+            cp.jobs().abandon(job); // the caller is gone before the job was stored: nothing runs, nothing is held
+            throw e;
         }
+        cp.jobs().start(job);
     }
 
     private void stream(JobRecord job, Chunks chunks, boolean includeUsage, HttpServletRequest request,

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 import net.infernet.controlplane.ControlPlane;
 import net.infernet.controlplane.api.ClientApiServlet;
 import net.infernet.controlplane.api.NodeApiServlet;
@@ -13,6 +14,7 @@ import net.infernet.controlplane.jobs.Hashing;
 import net.infernet.controlplane.jobs.Settings;
 import net.infernet.controlplane.openai.OpenAiServlet;
 import net.infernet.controlplane.routing.LeastLoadedRouter;
+import net.infernet.core.payment.PaymentChain;
 import net.infernet.protocol.keys.NodeKey;
 import net.infernet.store.Store;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -31,16 +33,24 @@ public final class Harness implements AutoCloseable {
     private Server server;
     public URI base;
 
+    private final Supplier<Optional<PaymentChain>> chain;
+
     public Harness(Store store, Settings settings) throws Exception {
+        this(store, settings, Optional::empty);
+    }
+
+    /** A control plane with a payment chain configured: escrow admission and receipts in the chain's domain. */
+    public Harness(Store store, Settings settings, Supplier<Optional<PaymentChain>> chain) throws Exception {
         this.store = store;
         this.settings = settings;
+        this.chain = chain;
         this.clock = new MutableClock(Instant.now());
         start();
     }
 
     /** (Re)starts the control plane on the same store, as a restart after kill -9 would. */
     public void start() throws Exception {
-        cp = ControlPlane.create(store, settings, clock, platformKey, LeastLoadedRouter::new, Optional::empty, false);
+        cp = ControlPlane.create(store, settings, clock, platformKey, LeastLoadedRouter::new, chain, false);
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -49,7 +59,7 @@ public final class Harness implements AutoCloseable {
         ServletContextHandler ctx = new ServletContextHandler();
         ctx.setContextPath("/");
         mount(ctx, "client", new ClientApiServlet(cp), "/api/v1/jobs", "/api/v1/jobs/*", "/api/v1/models",
-                "/api/v1/cprs/*");
+                "/api/v1/cprs/*", "/api/v1/escrow");
         mount(ctx, "nodes", new NodeApiServlet(cp), "/api/v1/nodes/*", "/api/v1/heartbeat");
         mount(ctx, "openai", new OpenAiServlet(cp), "/v1/*");
         server.setHandler(ctx);
