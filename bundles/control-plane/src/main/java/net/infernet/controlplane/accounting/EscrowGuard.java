@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * Without a chain (the zero-setup demo) settlement is off and every job is admitted.
  * <p>
  * Balances are read from the chain at most once per {@link #CACHE} per client so job submission does not pay an
- * RPC round trip each time; a deposit therefore counts within seconds.
+ * RPC round trip each time; a refusal is decided on a fresh reading, so a deposit counts at once.
  */
 public final class EscrowGuard {
     public static final BigDecimal MINIMUM_ESCROW = new BigDecimal("1.00");
@@ -57,8 +57,11 @@ public final class EscrowGuard {
         }
         BigDecimal price = Pricing.value(model, 0, maxTokens);
         synchronized (holds) { // check-and-hold atomically per guard: concurrent jobs must not share one balance
-            BigDecimal available = balance(c.get(), clientPubkey).subtract(held(clientPubkey));
             BigDecimal needed = price.max(MINIMUM_ESCROW);
+            BigDecimal available = balance(c.get(), clientPubkey, false).subtract(held(clientPubkey));
+            if (available.compareTo(needed) < 0) { // refuse on a fresh reading only: a deposit counts at once
+                available = balance(c.get(), clientPubkey, true).subtract(held(clientPubkey));
+            }
             if (available.compareTo(needed) < 0) {
                 LOG.info("event=job_refused reason=escrow chain={} available_usdc={} needed_usdc={}", c.get().chain(),
                         available.toPlainString(), needed.toPlainString());
@@ -78,7 +81,7 @@ public final class EscrowGuard {
      */
     public Optional<Escrow> escrow(String clientPubkey) {
         return chain.get().map(c -> {
-            BigDecimal balance = balance(c, clientPubkey);
+            BigDecimal balance = balance(c, clientPubkey, false);
             BigDecimal held = held(clientPubkey);
             return new Escrow(c.chain(), c.chainId(), c.contractAddress(), balance, held,
                     balance.subtract(held).max(BigDecimal.ZERO));
@@ -101,10 +104,10 @@ public final class EscrowGuard {
                 .reduce(BigDecimal.ZERO, BigDecimal::add);
     }
 
-    private BigDecimal balance(PaymentChain c, String clientPubkey) {
+    private BigDecimal balance(PaymentChain c, String clientPubkey, boolean fresh) {
         Instant now = clock.instant();
         Balance b = balances.get(clientPubkey);
-        if (b == null || b.at().plus(CACHE).isBefore(now)) {
+        if (fresh || b == null || b.at().plus(CACHE).isBefore(now)) {
             b = new Balance(c.escrowBalance(clientPubkey), now);
             balances.put(clientPubkey, b);
         }

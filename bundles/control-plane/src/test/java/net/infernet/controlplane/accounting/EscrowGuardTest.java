@@ -56,9 +56,9 @@ class EscrowGuardTest {
         assertEquals(ErrorCode.BAD_REQUEST, poor.code());
         assertEquals("escrow balance 0.99 USDC on base does not cover this job (needs 1.00 USDC: the job's price at "
                 + "max_tokens, at least the 1.00 USDC minimum); deposit USDC to the payment contract "
-                + "0x5FbDB2315678afecb367f032d93F642f64180aa3 for your account", poor.getMessage());
+                + "0x5FbDB2315678afecb367f032d93F642f64180aa3 for account tok_a (GET /api/v1/escrow)", poor.getMessage());
 
-        clock.advance(java.time.Duration.ofSeconds(6)); // the deposit shows after the balance cache expires
+        // the deposit counts at once: a job the cached balance would refuse is decided on a fresh reading
         chain.escrow.put("tok_a", new BigDecimal("3.00"));
         // a 14B model costs 0.005 USDC per 1K output tokens: 200K tokens = 1.00 USDC held while it runs
         guard.admit("job_1", "tok_a", "qwen2.5:14b", 200_000);
@@ -70,7 +70,7 @@ class EscrowGuardTest {
 
         guard.release("job_1"); // failed: its hold goes back to the client
         guard.admit("job_4", "tok_a", "qwen2.5:14b", 1000);
-        assertEquals(2, chain.reads, "one RPC read per client per cache window (before and after the deposit)");
+        assertEquals(4, chain.reads, "admissions use the cached balance; only the three would-be refusals re-read it");
         guard.release("job_3");
         guard.release("job_4");
         assertEquals(BigDecimal.ZERO, guard.held("tok_a"));
