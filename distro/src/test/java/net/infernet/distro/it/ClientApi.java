@@ -90,6 +90,14 @@ final class ClientApi {
         return JSON.readTree(r.body());
     }
 
+    /** {@code POST} of a JSON body; returns the status code. */
+    int post(String path, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
     /** The newest job of this token (a streamed submission answers with the stream, not the id). */
     JsonNode newestJob() throws Exception {
         return get("/api/v1/jobs?limit=1&status=all").path("jobs").get(0);

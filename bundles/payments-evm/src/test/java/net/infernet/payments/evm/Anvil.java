@@ -10,22 +10,32 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real anvil (npm @foundry-rs/anvil, installed by the tools module) on a free loopback port, stopped by its own
- * process handle.
+ * process handle. Shared with the distribution's payout IT through this module's test jar.
  */
-final class Anvil implements AutoCloseable {
-    static final Path BINARY = Path.of("../../tools/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil")
-            .toAbsolutePath().normalize();
-    static final long CHAIN_ID = 31337;
+public final class Anvil implements AutoCloseable {
+    static final Path BINARY = binary();
+    public static final long CHAIN_ID = 31337;
     /** anvil's funded default account #0 (public test key). */
-    static final String KEY0 = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+    public static final String KEY0 = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
     /** anvil's funded default account #1 (public test key). */
-    static final String KEY1 = "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+    public static final String KEY1 = "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 
     private final Process process;
-    final String url;
-    final Rpc rpc;
+    public final String url;
+    public final Rpc rpc;
 
-    Anvil() throws IOException, InterruptedException {
+    /** tools/node_modules/... of the checkout, found from the module the tests run in. */
+    private static Path binary() {
+        Path rel = Path.of("tools/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isExecutable(dir.resolve(rel))) {
+                return dir.resolve(rel);
+            }
+        }
+        return Path.of("../..").resolve(rel).toAbsolutePath().normalize();
+    }
+
+    public Anvil() throws IOException, InterruptedException {
         if (!Files.isExecutable(BINARY)) {
             throw new AssertionError(BINARY + " is missing: run the tools module (npm install in tools/)");
         }
@@ -65,7 +75,7 @@ final class Anvil implements AutoCloseable {
         call("evm_setAutomine", on);
     }
 
-    void fund(String address) {
+    public void fund(String address) {
         call("anvil_setBalance", address, "0x56bc75e2d63100000"); // 100 ETH
     }
 
