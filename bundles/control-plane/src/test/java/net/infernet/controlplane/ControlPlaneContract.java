@@ -133,6 +133,19 @@ abstract class ControlPlaneContract {
         assertEquals(Pricing.usdc(net), earnings.get("unclaimed_usdc").asText());
         assertEquals(1, earnings.get("jobs_completed").asInt());
         assertEquals(jobId, earnings.at("/recent/0/job_id").asText());
+
+        // infernet payout reports the redemption: unclaimed becomes paid out, once
+        ObjectNode redeemed = TestNode.JSON.createObjectNode();
+        redeemed.putArray("job_ids").add(jobId).add("job_of_someone_else");
+        JsonNode marked = json(node.post("/api/v1/nodes/" + node.nodeId + "/receipts/redeemed", redeemed).body());
+        assertEquals(1, marked.get("marked").asInt());
+        assertEquals(0, json(node.post("/api/v1/nodes/" + node.nodeId + "/receipts/redeemed", redeemed).body())
+                .get("marked").asInt());
+        earnings = json(node.get("/api/v1/nodes/" + node.nodeId + "/earnings").body());
+        assertEquals("0.00", earnings.get("unclaimed_usdc").asText());
+        assertEquals(Pricing.usdc(net), earnings.get("paid_out_usdc").asText());
+        redeemed.put("job_ids", "job_1");
+        assertEquals(400, node.post("/api/v1/nodes/" + node.nodeId + "/receipts/redeemed", redeemed).statusCode());
     }
 
     /** Opens a job stream on a raw socket; with a tiny receive buffer and no reads the server's send buffer fills. */

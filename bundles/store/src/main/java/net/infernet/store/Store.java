@@ -107,6 +107,13 @@ public interface Store extends AutoCloseable {
 
     Earnings earnings(String nodeId, int recentLimit);
 
+    /**
+     * Records that the node's receipts for {@code jobIds} were redeemed on chain: one ledger payout of each receipt's
+     * net value, at most once per receipt; ids of other nodes' or unknown receipts are ignored. Returns how many
+     * receipts were newly marked.
+     */
+    int markRedeemed(String nodeId, java.util.List<String> jobIds, Instant at);
+
     void addPayoutDestination(PayoutDestination destination);
 
     List<PayoutDestination> payoutDestinations(String nodeId);

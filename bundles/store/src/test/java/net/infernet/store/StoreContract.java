@@ -139,6 +139,24 @@ abstract class StoreContract {
     }
 
     @Test
+    void aRedeemedReceiptMovesItsNetValueFromUnclaimedToPaidOutOnce() {
+        NodeRecord n = store().registerNode(newNode("m"));
+        NodeRecord other = store().registerNode(newNode("m"));
+        ReceiptRecord a = new ReceiptRecord(uid("job_"), n.id(), "m", 100, "{}", 1000, 850, T0);
+        ReceiptRecord b = new ReceiptRecord(uid("job_"), n.id(), "m", 200, "{}", 2000, 1700, T0);
+        ReceiptRecord theirs = new ReceiptRecord(uid("job_"), other.id(), "m", 100, "{}", 1000, 850, T0);
+        store().insertReceipt(a);
+        store().insertReceipt(b);
+        store().insertReceipt(theirs);
+        assertEquals(1, store().markRedeemed(n.id(), List.of(a.jobId(), theirs.jobId(), "job_unknown"), T0));
+        assertEquals(0, store().markRedeemed(n.id(), List.of(a.jobId(), a.jobId()), T0), "at most once per receipt");
+        Earnings e = store().earnings(n.id(), 10);
+        assertEquals(1700, e.unclaimedMicro());
+        assertEquals(850, e.paidOutMicro());
+        assertEquals(850, store().earnings(other.id(), 10).unclaimedMicro(), "another node's receipt is untouched");
+    }
+
+    @Test
     void theRateWindowDeniesTheRequestOverTheLimitAndResetsEachMinute() {
         String key = uid("tok:");
         Instant t = Instant.ofEpochSecond(1_746_020_340L);

@@ -138,6 +138,13 @@ public class PayoutEndToEndIT {
         assertEquals(BigInteger.valueOf(value - net), operator.contract().feeBalance());
         assertEquals(new BigDecimal(2_000_000 - value).movePointLeft(6).compareTo(operator.escrowBalance(account)), 0);
 
+        // the control plane's ledger learned it: 'infernet payments' shows the receipt as paid out
+        JsonNode payments = ClientApi.JSON.readTree(cli("payments", "--json"));
+        assertEquals(receipt.jobId(), payments.at("/recent/0/job_id").asText());
+        assertEquals(new BigDecimal(net).movePointLeft(6).compareTo(new BigDecimal(payments.path("paid_out_usdc")
+                .asText())), 0);
+        assertEquals("0.00", payments.path("unclaimed_usdc").asText());
+
         // a second payout finds nothing new: refused with the reason, never paid twice
         Process again = launcher("payout", "--chain", "anvil").start();
         String second = new String(again.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -136,6 +136,24 @@ public final class PayoutCommand implements Command {
         }
     }
 
+    /** Best effort: the control plane's ledger (and 'infernet payments') then counts these receipts as paid out. */
+    private void reportRedeemed(Cli cli, NodeEnv env, List<String> jobIds) {
+        Optional<String> id = env.config().flatMap(NodeConfig::nodeId);
+        if (jobIds.isEmpty() || id.isEmpty() || env.key().isEmpty()) {
+            return;
+        }
+        try {
+            NodeHttp.Answer a = env.http().post(NodeEnv.at(env.controlPlane(), "/api/v1/nodes/" + id.get()
+                    + "/receipts/redeemed"), Map.of("job_ids", jobIds), true, Optional.empty());
+            if (!a.ok()) {
+                cli.err().println("note: control plane did not record the payout: " + a.error());
+            }
+        } catch (IOException e) {
+            cli.err().println("note: control plane " + env.controlPlane() + " not reachable; the payout is done, but "
+                    + "'infernet payments' keeps counting these receipts as unclaimed");
+        }
+    }
+
     private int list(Cli cli, PayoutConfig config) {
         Map<String, String> d = config.destinations();
         if (d.isEmpty()) {
@@ -278,6 +296,7 @@ public final class PayoutCommand implements Command {
         cli.out().println("Redeemed " + r.redeemedJobIds().size() + " receipts on " + chain);
         cli.out().println("Withdrew " + Receipts.amount(r.withdrawnUsdc()) + " USDC to " + address);
         r.transactionHashes().forEach(h -> cli.out().println("  tx " + h));
+        reportRedeemed(cli, env, r.redeemedJobIds());
         if (auto) {
             Path stamp = Files.createDirectories(cli.dataDir().resolve("payments")).resolve("last-auto-payout");
             Files.writeString(stamp, Long.toString(host.clock().instant().getEpochSecond()));

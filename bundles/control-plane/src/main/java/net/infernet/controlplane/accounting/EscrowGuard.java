@@ -65,9 +65,9 @@ public final class EscrowGuard {
             if (available.compareTo(needed) < 0) {
                 LOG.info("event=job_refused reason=escrow chain={} available_usdc={} needed_usdc={}", c.get().chain(),
                         available.toPlainString(), needed.toPlainString());
-                throw new InfernetException(ErrorCode.BAD_REQUEST, "escrow balance " + plain(available.max(
+                throw new InfernetException(ErrorCode.BAD_REQUEST, "escrow balance " + Pricing.usdc(available.max(
                         BigDecimal.ZERO)) + " USDC on " + c.get().chain() + " does not cover this job (needs "
-                        + plain(needed) + " USDC: the job's price at max_tokens, at least the 1.00 USDC minimum); "
+                        + Pricing.usdc(needed) + " USDC: the job's price at max_tokens, at least the 1.00 USDC minimum); "
                         + "deposit USDC to the payment contract " + c.get().contractAddress() + " for account "
                         + clientPubkey + " (GET /api/v1/escrow)");
             }
@@ -112,10 +112,5 @@ public final class EscrowGuard {
             balances.put(clientPubkey, b);
         }
         return b.usdc();
-    }
-
-    /** USDC with at least two decimals, as the book writes amounts ({@code 1.00}, {@code 0.001326}). */
-    public static String plain(BigDecimal v) {
-        return v.setScale(Math.max(2, v.stripTrailingZeros().scale())).toPlainString();
     }
 }

@@ -61,7 +61,12 @@ public final class Pricing {
 
     /** Micro-USDC as a decimal string with at least two decimals ("12.84", "0.00156"). */
     public static String usdc(long micro) {
-        BigDecimal v = BigDecimal.valueOf(micro, 6).stripTrailingZeros();
+        return usdc(BigDecimal.valueOf(micro, 6));
+    }
+
+    /** USDC with at least two decimals, as the book writes amounts ({@code 1.00}, {@code 0.001326}). */
+    public static String usdc(BigDecimal amount) {
+        BigDecimal v = amount.stripTrailingZeros();
         return v.setScale(Math.max(2, v.scale()), RoundingMode.UNNECESSARY).toPlainString();
     }
 }

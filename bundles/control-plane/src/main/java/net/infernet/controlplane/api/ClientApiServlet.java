@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import net.infernet.controlplane.ControlPlane;
 import net.infernet.controlplane.accounting.EscrowGuard;
+import net.infernet.controlplane.accounting.Pricing;
 import net.infernet.controlplane.jobs.JobListener;
 import net.infernet.controlplane.jobs.JobService;
 import net.infernet.controlplane.sse.AsyncSse;
@@ -134,10 +135,10 @@ public class ClientApiServlet extends ApiServlet {
             out.put("chain", x.chain());
             out.put("chain_id", x.chainId());
             out.put("contract", x.contract());
-            out.put("escrow_usdc", EscrowGuard.plain(x.balance()));
-            out.put("held_usdc", EscrowGuard.plain(x.held()));
-            out.put("available_usdc", EscrowGuard.plain(x.available()));
-            out.put("minimum_usdc", EscrowGuard.plain(EscrowGuard.MINIMUM_ESCROW));
+            out.put("escrow_usdc", Pricing.usdc(x.balance()));
+            out.put("held_usdc", Pricing.usdc(x.held()));
+            out.put("available_usdc", Pricing.usdc(x.available()));
+            out.put("minimum_usdc", Pricing.usdc(EscrowGuard.MINIMUM_ESCROW));
         });
         return out;
     }

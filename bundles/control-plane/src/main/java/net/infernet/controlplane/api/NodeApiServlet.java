@@ -1,5 +1,6 @@
 package net.infernet.controlplane.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.servlet.AsyncContext;
@@ -39,6 +40,8 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
 public class NodeApiServlet extends ApiServlet {
     private static final long serialVersionUID = 1L;
     private static final long MAX_WAIT_MS = 30_000;
+    private static final int MAX_REDEEMED = 1000;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeApiServlet.class);
     private final transient ControlPlane cp;
 
     @Activate
@@ -83,6 +86,9 @@ public class NodeApiServlet extends ApiServlet {
             api.writeJson(response, 200, out);
         } else if (p.size() == 5 && p.get(4).equals("earnings") && method.equals("GET")) {
             earnings(p.get(3), request, response);
+        } else if (p.size() == 6 && p.get(4).equals("receipts") && p.get(5).equals("redeemed")
+                && method.equals("POST")) {
+            redeemed(p.get(3), request, response);
         } else if (p.size() == 5 && p.get(4).equals("payouts")) {
             payouts(p.get(3), request, response);
         } else {
@@ -180,6 +186,36 @@ public class NodeApiServlet extends ApiServlet {
             o.put("value_usdc", Pricing.usdc(r.netMicro()));
             o.put("completed_at", Responses.iso(r.createdAt()));
         }
+        api.writeJson(response, 200, out);
+    }
+
+    /**
+     * The node redeemed receipts on chain ({@code infernet payout} reports it): their net value moves from unclaimed
+     * to paid out in the ledger, once per receipt. Bookkeeping only: the contract, not this call, moves money.
+     */
+    private void redeemed(String nodeId, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        byte[] body = api.readBody(request);
+        ObjectNode json = api.parseObject(body);
+        NodeRecord node = cp.nodes().authenticate(request, body, nodeId);
+        JsonNode ids = json.get("job_ids");
+        if (ids == null || !ids.isArray() || ids.size() > MAX_REDEEMED) {
+            throw new InfernetException(ErrorCode.BAD_REQUEST, "job_ids must be an array of at most " + MAX_REDEEMED
+                    + " job ids");
+        }
+        List<String> jobIds = new java.util.ArrayList<>();
+        for (JsonNode id : ids) {
+            if (!id.isTextual()) {
+                throw new InfernetException(ErrorCode.BAD_REQUEST, "job_ids must contain strings");
+            }
+            jobIds.add(id.asText());
+        }
+        int marked = cp.jobs().store().markRedeemed(node.id(), jobIds, Instant.now());
+        LOG.info("event=receipts_redeemed node_id={} reported={} marked={}", node.id(), jobIds.size(), marked);
+        Earnings e = cp.jobs().store().earnings(node.id(), 1);
+        ObjectNode out = api.mapper().createObjectNode();
+        out.put("marked", marked);
+        out.put("unclaimed_usdc", Pricing.usdc(e.unclaimedMicro()));
+        out.put("paid_out_usdc", Pricing.usdc(e.paidOutMicro()));
         api.writeJson(response, 200, out);
     }
 

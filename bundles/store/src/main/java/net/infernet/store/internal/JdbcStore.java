@@ -338,6 +338,26 @@ public class JdbcStore implements Store {
     }
 
     @Override
+    public int markRedeemed(String nodeId, List<String> jobIds, Instant at) {
+        return db.tx(c -> {
+            int marked = 0;
+            for (String jobId : new java.util.LinkedHashSet<>(jobIds)) {
+                // the row lock serialises concurrent reports of one receipt: one payout entry each
+                Optional<Long> net = one(c, "SELECT net_micro FROM receipts WHERE job_id = ? AND node_id = ? FOR UPDATE",
+                        rs -> rs.getLong(1), jobId, nodeId);
+                boolean paid = one(c, "SELECT id FROM ledger WHERE job_id = ? AND kind = 'payout'", rs -> rs.getLong(1),
+                        jobId).isPresent();
+                if (net.isPresent() && !paid) {
+                    update(c, "INSERT INTO ledger (node_id, job_id, kind, amount_micro, created_at) VALUES (?,?,?,?,?)",
+                            nodeId, jobId, "payout", net.get(), at.toEpochMilli());
+                    marked++;
+                }
+            }
+            return marked;
+        });
+    }
+
+    @Override
     public Earnings earnings(String nodeId, int recentLimit) {
         return db.tx(c -> {
             long credits = one(c, "SELECT COALESCE(SUM(amount_micro), 0) FROM ledger WHERE node_id = ? AND kind = 'credit'",
