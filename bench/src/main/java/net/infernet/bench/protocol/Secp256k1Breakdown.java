@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Where a Schnorr verification spends its time (µs per operation): lifting the x-only key, the double-scalar
  * multiplication s·G − e·P (BouncyCastle GLV + wNAF), the final normalisation, a fixed-base comb multiplication and
- * SHA-256. Used to decide what to precompute; see docs/benchmarks-protocol.md.
+ * SHA-256. Used to decide what to precompute; see docs/benchmarks.md.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

@@ -30,7 +30,7 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletAs
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
 /**
- * The node API (docs/control-plane.md): registration, heartbeat, command acks, the job channel (long-poll claim
+ * The node API (docs/protocol.md): registration, heartbeat, command acks, the job channel (long-poll claim
  * plus streamed NDJSON upload), receipts, earnings, payouts and the public status. Every call except the upload
  * (stream token) and the public status is signed with X-Infernet-Auth.
  */

@@ -9,7 +9,7 @@ import net.infernet.protocol.crypto.Hex;
 import net.infernet.protocol.keys.NodeKey;
 import org.junit.jupiter.api.Test;
 
-/** The X-Infernet-Auth worked example of docs/protocol-crypto.md (BIP-340 with all-zero aux_rand). */
+/** The X-Infernet-Auth worked example of docs/protocol.md (BIP-340 with all-zero aux_rand). */
 class AuthKnownAnswerTest {
     static final String HEADER = "v1.b8000782bc44f4cf5b05d7b11a3e9481bda881a997319f9ce2d843e7d8db1374a12315c83d9c61eb9d31"
             + "74c93b91419916c049875d26146fcfb976a44025700c.00112233445566778899aabbccddeeff.1777559023";

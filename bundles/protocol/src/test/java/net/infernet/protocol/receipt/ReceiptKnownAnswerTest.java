@@ -12,7 +12,7 @@ import net.infernet.protocol.keys.NodeKey;
 import org.junit.jupiter.api.Test;
 
 /**
- * Pins the receipt wire format to the worked example of docs/protocol-crypto.md. The signature of anvil's dev
+ * Pins the receipt wire format to the worked example of docs/protocol.md. The signature of anvil's dev
  * account 0 was produced by anvil itself ({@code eth_signTypedData_v4} over the same typed data, foundry's own
  * EIP-712 encoder) and equals ours: an independent check of the digest and of RFC 6979 signing.
  */
