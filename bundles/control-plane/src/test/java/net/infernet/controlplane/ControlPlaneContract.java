@@ -221,6 +221,30 @@ abstract class ControlPlaneContract {
     }
 
     @Test
+    void aJobANodeGivesBackRunsAgainOnAnotherClaim() throws Exception {
+        harness(Settings.defaults());
+        TestNode first = onlineNode(40);
+        Client client = new Client(h.base, h.token("app"));
+        String jobId = json(client.post("/api/v1/jobs", job(false)).body()).get("id").asText();
+        JsonNode job = first.claim(30_000).orElseThrow();
+        Client.Events sse = client.stream("/api/v1/jobs/" + jobId + "/stream", null);
+        assertEquals(200, first.upload(job).text("Par").line(
+                "{\"error\":\"backend_error\",\"message\":\"backend vllm was removed\",\"requeue\":true}").finish());
+        assertEquals("data: {\"text\":\"Par\"}", sse.nextData());
+        JsonNode err = json(sse.nextData().substring("data: ".length()));
+        assertEquals("node_disconnected", err.get("error").asText());
+        assertEquals("pending", json(client.get("/api/v1/jobs/" + jobId).body()).get("status").asText());
+
+        TestNode second = onlineNode(40);
+        JsonNode again = second.claim(30_000).orElseThrow();
+        assertEquals(jobId, again.get("id").asText());
+        assertEquals(200, second.upload(again).text("Paris").done(24, 1));
+        JsonNode view = json(client.get("/api/v1/jobs/" + jobId).body());
+        assertEquals("completed", view.get("status").asText());
+        assertEquals("Paris", view.at("/result/content").asText());
+    }
+
+    @Test
     void aLateJoinerGetsEveryTokenSoFarThenTheLiveTail() throws Exception {
         harness(Settings.defaults());
         TestNode node = onlineNode(40);

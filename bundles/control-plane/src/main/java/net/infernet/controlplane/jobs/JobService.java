@@ -457,6 +457,9 @@ public final class JobService implements AutoCloseable {
             finished = true;
             if (event.path("done").asBoolean(false)) {
                 finishDone(job, job.nodeId().orElseThrow(), lj, event);
+            } else if (event.hasNonNull("error") && event.path("requeue").asBoolean(false)) {
+                // the node gives the job back (its backend went away, it is stopping): another claim runs it
+                nodeDropped(job, lj, "Node gave the job back: " + event.path("message").asText("backend unavailable"));
             } else if (event.hasNonNull("error")) {
                 String msg = event.path("message").asText("the inference backend failed");
                 if (store.failJob(job.id(), Optional.of(job.attempt()), ErrorCode.BACKEND_ERROR.wire(), msg,

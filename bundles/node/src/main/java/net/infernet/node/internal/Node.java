@@ -149,7 +149,7 @@ final class Node implements NodeStatusSource {
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
-        running.values().forEach(j -> failJob(j, "node shutting down"));
+        running.values().forEach(j -> failJob(j, "node shutting down", true));
         scheduler.shutdownNow();
         poller.shutdownNow();
         commands.shutdownNow();
@@ -200,7 +200,7 @@ final class Node implements NodeStatusSource {
             String id = current.get().entry().id();
             LOG.warn("event=backend_gone backend={} in_flight={}", id, running.size());
             running.values().stream().filter(j -> j.backend() == service)
-                    .forEach(j -> failJob(j, "backend " + id + " was removed"));
+                    .forEach(j -> failJob(j, "backend " + id + " was removed", true));
             active.set(Optional.empty());
             reselect("backend " + id + " went away");
             heartbeatSoon();
@@ -579,7 +579,7 @@ final class Node implements NodeStatusSource {
         var upload = startUpload(jobId, job.path("stream_token").asText(), body);
         try {
             if (backend.isEmpty()) {
-                failJob(rj, "no inference backend answers");
+                failJob(rj, "no inference backend answers", false);
             } else if (!rj.cancelled().get()) {
                 generate(nodeId, job, rj);
             }
@@ -609,7 +609,7 @@ final class Node implements NodeStatusSource {
                 }
             });
         } catch (RuntimeException e) {
-            failJob(rj, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            failJob(rj, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), false);
             return;
         }
         if (rj.cancelled().get()) {
@@ -633,13 +633,20 @@ final class Node implements NodeStatusSource {
         sendReceipt(nodeId, job, c);
     }
 
-    private void failJob(RunningJob rj, String message) {
+    /**
+     * Ends the job's upload with an error line. {@code requeue}: the job is not at fault (its backend went away, the
+     * node is stopping), so the control plane gives it to another claim instead of failing it.
+     */
+    private void failJob(RunningJob rj, String message, boolean requeue) {
         if (!rj.cancelled().compareAndSet(false, true) && rj.body().isCompleted()) {
             return;
         }
         ObjectNode line = mapper.createObjectNode();
         line.put("error", "backend_error");
         line.put("message", message);
+        if (requeue) {
+            line.put("requeue", true);
+        }
         if (rj.body().line(line.toString())) {
             failed.incrementAndGet();
             LOG.warn("event=job_failed job_id={} reason=\"{}\"", rj.id(), message);

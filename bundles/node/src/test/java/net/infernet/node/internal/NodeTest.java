@@ -153,7 +153,7 @@ class NodeTest {
     }
 
     @Test
-    void removingTheActiveBackendFailsItsJobsAndFallsBackToTheNextThatAnswers() throws Exception {
+    void removingTheActiveBackendGivesItsJobsBackAndFallsBackToTheNextThatAnswers() throws Exception {
         FakeBackend first = new FakeBackend("ollama", List.of("m"), List.of());
         first.blockUntilCancelled = true;
         FakeBackend down = new FakeBackend("vllm", List.of("m"), List.of());
@@ -171,6 +171,7 @@ class NodeTest {
 
         JsonNode failed = take(cp.stream("job_2"));
         assertEquals("backend_error", failed.path("error").asText());
+        assertTrue(failed.path("requeue").asBoolean(), "the control plane re-queues it: " + failed);
         assertEquals(Optional.of("sglang"), node.status().backend(), "vllm does not answer, sglang does");
         cp.pendingJobs.add(cp.job("job_3", "m"));
         assertEquals("ok", take(cp.stream("job_3")).path("text").asText());
@@ -228,7 +229,9 @@ class NodeTest {
         assertTrue(engine.generating.await(20, TimeUnit.SECONDS));
 
         node.stop();
-        assertEquals("backend_error", take(cp.stream("job_4")).path("error").asText());
+        JsonNode given = take(cp.stream("job_4"));
+        assertEquals("backend_error", given.path("error").asText());
+        assertTrue(given.path("requeue").asBoolean(), "a stopping node gives its jobs back: " + given);
         assertEquals("offline", take(cp.heartbeats).path("status").asText());
         // JDK 17's HttpClient ends its selector thread once the client is collected; give the collector a chance
         Set<String> leaked;
