@@ -221,30 +221,6 @@ abstract class ControlPlaneContract {
     }
 
     @Test
-    void aJobANodeGivesBackRunsAgainOnAnotherClaim() throws Exception {
-        harness(Settings.defaults());
-        TestNode first = onlineNode(40);
-        Client client = new Client(h.base, h.token("app"));
-        String jobId = json(client.post("/api/v1/jobs", job(false)).body()).get("id").asText();
-        JsonNode job = first.claim(30_000).orElseThrow();
-        Client.Events sse = client.stream("/api/v1/jobs/" + jobId + "/stream", null);
-        assertEquals(200, first.upload(job).text("Par").line(
-                "{\"error\":\"backend_error\",\"message\":\"backend vllm was removed\",\"requeue\":true}").finish());
-        assertEquals("data: {\"text\":\"Par\"}", sse.nextData());
-        JsonNode err = json(sse.nextData().substring("data: ".length()));
-        assertEquals("node_disconnected", err.get("error").asText());
-        assertEquals("pending", json(client.get("/api/v1/jobs/" + jobId).body()).get("status").asText());
-
-        TestNode second = onlineNode(40);
-        JsonNode again = second.claim(30_000).orElseThrow();
-        assertEquals(jobId, again.get("id").asText());
-        assertEquals(200, second.upload(again).text("Paris").done(24, 1));
-        JsonNode view = json(client.get("/api/v1/jobs/" + jobId).body());
-        assertEquals("completed", view.get("status").asText());
-        assertEquals("Paris", view.at("/result/content").asText());
-    }
-
-    @Test
     void aLateJoinerGetsEveryTokenSoFarThenTheLiveTail() throws Exception {
         harness(Settings.defaults());
         TestNode node = onlineNode(40);
@@ -271,8 +247,24 @@ abstract class ControlPlaneContract {
         assertEquals("data: [DONE]", replay.nextData());
     }
 
+    /** How the first node lets go of a job in the middle of its stream. */
+    interface Leave {
+        void from(TestNode.Upload upload) throws Exception;
+    }
+
     @Test
     void aNodeKilledMidStreamGivesNodeDisconnectedAndTheJobFinishesOnASecondNode() throws Exception {
+        theJobFinishesOnASecondNodeAfterTheFirst(TestNode.Upload::kill);
+    }
+
+    @Test
+    void aJobANodeGivesBackBecauseItsBackendWentAwayFinishesOnASecondNode() throws Exception {
+        theJobFinishesOnASecondNodeAfterTheFirst(up -> assertEquals(200, up.line(
+                "{\"error\":\"backend_error\",\"message\":\"backend vllm was removed\",\"requeue\":true}")
+                .finish()));
+    }
+
+    private void theJobFinishesOnASecondNodeAfterTheFirst(Leave leave) throws Exception {
         harness(Settings.defaults());
         TestNode first = onlineNode(40);
         Client client = new Client(h.base, h.token("app"));
@@ -281,7 +273,7 @@ abstract class ControlPlaneContract {
         Client.Events sse = client.stream("/api/v1/jobs/" + jobId + "/stream", null);
         TestNode.Upload up = first.upload(job).text("Par");
         assertEquals("data: {\"text\":\"Par\"}", sse.nextData());
-        up.kill();
+        leave.from(up);
         JsonNode err = json(sse.nextData().substring("data: ".length()));
         assertEquals("node_disconnected", err.get("error").asText());
         assertFalse(err.get("message").asText().isEmpty());
