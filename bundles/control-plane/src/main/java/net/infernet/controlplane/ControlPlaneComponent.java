@@ -61,8 +61,6 @@ public class ControlPlaneComponent extends ControlPlane {
         String platform_signing_key() default "";
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
     private volatile PaymentChain chain;
 
     @Reference(policyOption = ReferencePolicyOption.GREEDY)
@@ -84,6 +82,21 @@ public class ControlPlaneComponent extends ControlPlane {
                 chain == null ? "off" : chain.chain());
         if (chain == null) {
             LOG.info("event=settlement_off reason=no_payment_chain receipts_chain=none");
+        }
+    }
+
+    /** A chain configured (or replaced) while running: settlement starts for jobs submitted from now on. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindChain(PaymentChain c) {
+        chain = c;
+        LOG.info("event=settlement_on chain={} chain_id={} contract={}", c.chain(), c.chainId(), c.contractAddress());
+    }
+
+    void unbindChain(PaymentChain c) {
+        if (chain == c) { // a greedy replacement binds before the old service is unbound
+            chain = null;
+            LOG.info("event=settlement_off reason=payment_chain_removed receipts_chain=none");
         }
     }
 

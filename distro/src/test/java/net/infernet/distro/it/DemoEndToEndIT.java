@@ -150,7 +150,7 @@ public class DemoEndToEndIT {
     }
 
     private static Receipt receipt(ClientApi api, String jobId) throws Exception {
-        JsonNode cpr = ClientApi.await("the receipt of " + jobId, 30, () -> {
+        JsonNode cpr = ClientApi.await("the receipt of " + jobId, 90, () -> {
             try {
                 return Optional.of(api.get("/api/v1/cprs/" + jobId));
             } catch (Exception | AssertionError notYet) {

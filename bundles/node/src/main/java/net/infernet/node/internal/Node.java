@@ -199,10 +199,11 @@ final class Node implements NodeStatusSource {
         if (current.isPresent() && current.get().entry().service() == service) {
             String id = current.get().entry().id();
             LOG.warn("event=backend_gone backend={} in_flight={}", id, running.size());
-            running.values().stream().filter(j -> j.backend() == service)
-                    .forEach(j -> failJob(j, "backend " + id + " was removed", true));
+            List<RunningJob> cut = running.values().stream().filter(j -> j.backend() == service).toList();
             active.set(Optional.empty());
+            // the fallback is chosen before the jobs are given back: their next claim must not find the old backend
             reselect("backend " + id + " went away");
+            cut.forEach(j -> failJob(j, "backend " + id + " was removed", true));
             heartbeatSoon();
         }
     }
@@ -609,7 +610,9 @@ final class Node implements NodeStatusSource {
                 }
             });
         } catch (RuntimeException e) {
-            failJob(rj, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), false);
+            // a backend removed while this job was starting on it: not the job's fault, give it back
+            boolean gone = backends.inProbeOrder().stream().noneMatch(b -> b.service() == rj.backend());
+            failJob(rj, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), gone);
             return;
         }
         if (rj.cancelled().get()) {
