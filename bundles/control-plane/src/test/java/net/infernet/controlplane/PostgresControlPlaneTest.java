@@ -1,11 +1,14 @@
 package net.infernet.controlplane;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.util.Optional;
 import net.infernet.controlplane.testing.PostgresServer;
 import net.infernet.store.Store;
 import net.infernet.store.Stores;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,6 +26,11 @@ class PostgresControlPlaneTest extends ControlPlaneContract {
     @AfterAll
     void closeStore() {
         store.close();
+    }
+
+    @Test
+    void theContractRunsOnPostgresql() {
+        assertEquals("postgresql", store.kind());
     }
 
     @Override
