@@ -25,6 +25,7 @@ public class ControlPlane {
     private NodeService nodes;
     private ClientAuth auth;
     private ReceiptService receipts;
+    private EscrowGuard escrow;
     private KeepAlive keepAlive;
 
     protected ControlPlane() {
@@ -42,7 +43,8 @@ public class ControlPlane {
         // payments_enabled=false (the book's PAYMENTS_ENABLED): no escrow check and receipts name no chain
         Supplier<Optional<PaymentChain>> settlement = settings.paymentsEnabled() ? chain : Optional::empty;
         receipts = new ReceiptService(store, platformKey, settlement, clock);
-        jobs = new JobService(store, router, clock, settings, receipts, new EscrowGuard(settlement, clock));
+        escrow = new EscrowGuard(settlement, clock);
+        jobs = new JobService(store, router, clock, settings, receipts, escrow);
         nodes = new NodeService(store, settings, clock);
         auth = new ClientAuth(store, settings, clock);
         keepAlive = new KeepAlive(jobs.timers(), settings.pingInterval());
@@ -63,6 +65,11 @@ public class ControlPlane {
 
     public ReceiptService receipts() {
         return receipts;
+    }
+
+    /** Escrow admission: what running jobs hold against each client's on-chain escrow. */
+    public EscrowGuard escrow() {
+        return escrow;
     }
 
     public KeepAlive keepAlive() {

@@ -92,21 +92,7 @@ public class HotSwapJobsIT {
 
             // 3. the active backend's bundle removed while a job streams: the node gives the job back, the control
             //    plane re-queues it, and it runs again on the next backend that answers (embedded llama.cpp)
-            CompletableFuture<ClientApi.Stream> inFlight = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return api.streamJob(ClientApi.job(MODEL, "A long one", 3000));
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            ClientApi.await("the long job is streaming", 30, () -> {
-                try {
-                    JsonNode j = api.newestJob();
-                    return "processing".equals(j.path("status").asText()) ? Optional.of(j) : Optional.empty();
-                } catch (Exception e) {
-                    return Optional.empty();
-                }
-            });
+            CompletableFuture<ClientApi.Stream> inFlight = streamingLongJob(api, 3000);
             Thread.sleep(300); // some tokens on the way
             Files.delete(vllmJar);
             ClientApi.Stream cut = inFlight.get(60, TimeUnit.SECONDS);
@@ -145,21 +131,7 @@ public class HotSwapJobsIT {
 
             // 6. the embedded engine's own bundle removed mid-generation: the job is given back, the native model
             //    is freed only after the generation stopped (freeing it under a generation would crash the JVM)
-            CompletableFuture<ClientApi.Stream> onLlamaCut = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return api.streamJob(ClientApi.job(MODEL, "A long one", 4000));
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            ClientApi.await("the long llama.cpp job is streaming", 30, () -> {
-                try {
-                    JsonNode j = api.newestJob();
-                    return "processing".equals(j.path("status").asText()) ? Optional.of(j) : Optional.empty();
-                } catch (Exception e) {
-                    return Optional.empty();
-                }
-            });
+            CompletableFuture<ClientApi.Stream> onLlamaCut = streamingLongJob(api, 4000);
             Files.delete(deploy.resolve("backend-llamacpp.jar"));
             ClientApi.Stream llamaCut = onLlamaCut.get(60, TimeUnit.SECONDS);
             assertTrue("the stream ends with an error event: " + llamaCut.end(),
@@ -168,6 +140,27 @@ public class HotSwapJobsIT {
                     ? Optional.of(true) : Optional.empty());
             RuntimeChecks.assertHealthy(context);
         }
+    }
+
+    /** Starts a long streamed job and returns once the control plane shows it running on the node. */
+    private static CompletableFuture<ClientApi.Stream> streamingLongJob(ClientApi api, int maxTokens)
+            throws InterruptedException {
+        CompletableFuture<ClientApi.Stream> stream = CompletableFuture.supplyAsync(() -> {
+            try {
+                return api.streamJob(ClientApi.job(MODEL, "A long one", maxTokens));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        ClientApi.await("the long job is streaming", 30, () -> {
+            try {
+                JsonNode j = api.newestJob();
+                return "processing".equals(j.path("status").asText()) ? Optional.of(j) : Optional.empty();
+            } catch (Exception e) {
+                return Optional.empty();
+            }
+        });
+        return stream;
     }
 
     private Path drop(Path deploy, String property, String name) throws Exception {

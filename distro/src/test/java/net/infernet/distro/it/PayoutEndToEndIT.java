@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import net.infernet.cli.node.PayoutCommand;
 import net.infernet.core.api.Receipt;
 import net.infernet.payments.evm.Anvil;
 import net.infernet.payments.evm.Deployer;
@@ -146,10 +146,7 @@ public class PayoutEndToEndIT {
         assertEquals("0.00", payments.path("unclaimed_usdc").asText());
 
         // a second payout finds nothing new: refused with the reason, never paid twice
-        Process again = launcher("payout", "--chain", "anvil").start();
-        String second = new String(again.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(again.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(second, 1, again.exitValue());
+        String second = cli(1, "payout", "--chain", "anvil");
         assertTrue(second, second.contains("payout of 0 USDC is below the anvil minimum payout of 0.000001 USDC; "
                 + "nothing was sent"));
         assertEquals(BigInteger.valueOf(net), PaymentContract.tokenBalance(anvil.rpc, token, payoutAddress));
@@ -160,13 +157,10 @@ public class PayoutEndToEndIT {
                 new BigDecimal("0.000001"), Duration.ofMillis(50), Duration.ofSeconds(60));
     }
 
+    /** What 'infernet payout' would redeem: the countersigned receipts the node kept for the chain. */
     private Optional<Receipt> keptReceipt() {
-        try (Stream<Path> files = Files.list(dataDir.resolve("receipts"))) {
-            List<Receipt> kept = new ArrayList<>();
-            for (Path p : files.filter(f -> f.toString().endsWith(".json")).toList()) {
-                kept.add(Receipts.parseJson(Files.readString(p)));
-            }
-            return kept.stream().filter(r -> r.platformSignature().isPresent()).findFirst();
+        try {
+            return PayoutCommand.receipts(dataDir, "anvil").stream().findFirst();
         } catch (IOException | RuntimeException notYet) {
             return Optional.empty();
         }
@@ -184,10 +178,15 @@ public class PayoutEndToEndIT {
 
     /** Runs an {@code infernet} command to the end; returns its output, failing the test on a non-zero exit. */
     private String cli(String... args) throws Exception {
+        return cli(0, args);
+    }
+
+    /** Runs an {@code infernet} command to the end and checks its exit status; returns its output. */
+    private String cli(int exit, String... args) throws Exception {
         Process p = launcher(args).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue("infernet " + String.join(" ", args) + " finished", p.waitFor(120, TimeUnit.SECONDS));
-        assertEquals("infernet " + String.join(" ", args) + ":\n" + out, 0, p.exitValue());
+        assertEquals("infernet " + String.join(" ", args) + ":\n" + out, exit, p.exitValue());
         return out;
     }
 

@@ -120,37 +120,33 @@ public final class PayoutCommand implements Command {
 
     /** Best effort: the control plane shows the destination in the dashboard; payouts work without it. */
     private void tellControlPlane(Cli cli, NodeEnv env, String chain, String address) {
+        tellControlPlane(cli, env, "/payouts", Map.of("coin", "USDC", "network", chain, "address", address),
+                "did not take the payout address", "saved locally only");
+    }
+
+    /** Best effort: the control plane's ledger (and 'infernet payments') then counts these receipts as paid out. */
+    private void reportRedeemed(Cli cli, NodeEnv env, List<String> jobIds) {
+        if (!jobIds.isEmpty()) {
+            tellControlPlane(cli, env, "/receipts/redeemed", Map.of("job_ids", jobIds), "did not record the payout",
+                    "the payout is done, but 'infernet payments' keeps counting these receipts as unclaimed");
+        }
+    }
+
+    /** A signed POST to {@code /api/v1/nodes/<id><path>} whose failure is only a note: the local action is done. */
+    private void tellControlPlane(Cli cli, NodeEnv env, String path, Map<String, ?> body, String refused,
+            String unreachable) {
         Optional<String> id = env.config().flatMap(NodeConfig::nodeId);
         if (id.isEmpty() || env.key().isEmpty()) {
             return;
         }
         try {
-            NodeHttp.Answer a = env.http().post(NodeEnv.at(env.controlPlane(), "/api/v1/nodes/" + id.get()
-                    + "/payouts"), Map.of("coin", "USDC", "network", chain, "address", address), true,
-                    Optional.empty());
+            NodeHttp.Answer a = env.http().post(NodeEnv.at(env.controlPlane(), "/api/v1/nodes/" + id.get() + path),
+                    body, true, Optional.empty());
             if (!a.ok()) {
-                cli.err().println("note: control plane did not take the payout address: " + a.error());
+                cli.err().println("note: control plane " + refused + ": " + a.error());
             }
         } catch (IOException e) {
-            cli.err().println("note: control plane " + env.controlPlane() + " not reachable; saved locally only");
-        }
-    }
-
-    /** Best effort: the control plane's ledger (and 'infernet payments') then counts these receipts as paid out. */
-    private void reportRedeemed(Cli cli, NodeEnv env, List<String> jobIds) {
-        Optional<String> id = env.config().flatMap(NodeConfig::nodeId);
-        if (jobIds.isEmpty() || id.isEmpty() || env.key().isEmpty()) {
-            return;
-        }
-        try {
-            NodeHttp.Answer a = env.http().post(NodeEnv.at(env.controlPlane(), "/api/v1/nodes/" + id.get()
-                    + "/receipts/redeemed"), Map.of("job_ids", jobIds), true, Optional.empty());
-            if (!a.ok()) {
-                cli.err().println("note: control plane did not record the payout: " + a.error());
-            }
-        } catch (IOException e) {
-            cli.err().println("note: control plane " + env.controlPlane() + " not reachable; the payout is done, but "
-                    + "'infernet payments' keeps counting these receipts as unclaimed");
+            cli.err().println("note: control plane " + env.controlPlane() + " not reachable; " + unreachable);
         }
     }
 
@@ -210,7 +206,7 @@ public final class PayoutCommand implements Command {
      * INFERNET_PAYOUT_KEY): needed when the operator key is not the node key; payout does it itself otherwise.
      */
     private int register(Cli cli, NodeEnv env, PayoutConfig config, Flags f) {
-        String chain = f.option("--network").or(() -> f.option("--chain")).or(config::defaultChain).orElse("base");
+        String chain = chainOf(f, config);
         NodeKey nodeKey = env.key().orElseThrow(() -> new InfernetException(
                 net.infernet.core.api.ErrorCode.BAD_REQUEST, "no node key at " + env.keyFile()));
         EvmChain evm = new EvmChain(config.chainSettings(chain), signer(cli, env, f), cli.dataDir());
@@ -232,7 +228,7 @@ public final class PayoutCommand implements Command {
                     + "[--network base] [--key-file operator.key]");
             return Cli.USAGE;
         }
-        String chain = f.option("--network").or(() -> f.option("--chain")).or(config::defaultChain).orElse("base");
+        String chain = chainOf(f, config);
         NodeKey oldKey = KeyFiles.load(Path.of(oldFile.get()));
         NodeKey newKey = env.key().orElseThrow(() -> new InfernetException(
                 net.infernet.core.api.ErrorCode.BAD_REQUEST, "no node key at " + env.keyFile()));
@@ -321,8 +317,13 @@ public final class PayoutCommand implements Command {
                 "no node key at " + env.keyFile() + "; run 'infernet setup' or pass --key-file"));
     }
 
+    /** {@code --network} (or {@code --chain}), else the configured payout chain, else base. */
+    private static String chainOf(Flags f, PayoutConfig config) {
+        return f.option("--network").or(() -> f.option("--chain")).or(config::defaultChain).orElse("base");
+    }
+
     /** Countersigned receipts of {@code chain} the node kept under {@code <dataDir>/receipts/}. */
-    static List<Receipt> receipts(Path dataDir, String chain) throws IOException {
+    public static List<Receipt> receipts(Path dataDir, String chain) throws IOException {
         Path dir = dataDir.resolve("receipts");
         List<Receipt> out = new ArrayList<>();
         if (!Files.isDirectory(dir)) {

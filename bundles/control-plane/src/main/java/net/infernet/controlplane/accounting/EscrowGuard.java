@@ -56,22 +56,30 @@ public final class EscrowGuard {
             return;
         }
         BigDecimal price = Pricing.value(model, 0, maxTokens);
-        synchronized (holds) { // check-and-hold atomically per guard: concurrent jobs must not share one balance
-            BigDecimal needed = price.max(MINIMUM_ESCROW);
-            BigDecimal available = balance(c.get(), clientPubkey, false).subtract(held(clientPubkey));
-            if (available.compareTo(needed) < 0) { // refuse on a fresh reading only: a deposit counts at once
-                available = balance(c.get(), clientPubkey, true).subtract(held(clientPubkey));
-            }
-            if (available.compareTo(needed) < 0) {
-                LOG.info("event=job_refused reason=escrow chain={} available_usdc={} needed_usdc={}", c.get().chain(),
-                        available.toPlainString(), needed.toPlainString());
-                throw new InfernetException(ErrorCode.BAD_REQUEST, "escrow balance " + Pricing.usdc(available.max(
-                        BigDecimal.ZERO)) + " USDC on " + c.get().chain() + " does not cover this job (needs "
-                        + Pricing.usdc(needed) + " USDC: the job's price at max_tokens, at least the 1.00 USDC minimum); "
-                        + "deposit USDC to the payment contract " + c.get().contractAddress() + " for account "
-                        + clientPubkey + " (GET /api/v1/escrow)");
+        BigDecimal needed = price.max(MINIMUM_ESCROW);
+        // balances are read outside the lock (a read may be an RPC); a refusal is decided on a fresh reading only,
+        // so a deposit counts at once
+        if (tryHold(jobId, clientPubkey, price, needed, balance(c.get(), clientPubkey, false))
+                || tryHold(jobId, clientPubkey, price, needed, balance(c.get(), clientPubkey, true))) {
+            return;
+        }
+        BigDecimal available = balance(c.get(), clientPubkey, false).subtract(held(clientPubkey)).max(BigDecimal.ZERO);
+        LOG.info("event=job_refused reason=escrow chain={} available_usdc={} needed_usdc={}", c.get().chain(),
+                available.toPlainString(), needed.toPlainString());
+        throw new InfernetException(ErrorCode.BAD_REQUEST, "escrow balance " + Pricing.usdc(available) + " USDC on "
+                + c.get().chain() + " does not cover this job (needs " + Pricing.usdc(needed) + " USDC: the job's "
+                + "price at max_tokens, at least the 1.00 USDC minimum); deposit USDC to the payment contract "
+                + c.get().contractAddress() + " for account " + clientPubkey + " (GET /api/v1/escrow)");
+    }
+
+    /** Check-and-hold in one step: concurrent jobs of a client must not both count on the same balance. */
+    private boolean tryHold(String jobId, String clientPubkey, BigDecimal price, BigDecimal needed, BigDecimal balance) {
+        synchronized (holds) {
+            if (balance.subtract(held(clientPubkey)).compareTo(needed) < 0) {
+                return false;
             }
             holds.put(jobId, new Hold(clientPubkey, price));
+            return true;
         }
     }
 

@@ -129,7 +129,7 @@ public class ClientApiServlet extends ApiServlet {
     private ObjectNode escrowView(Caller caller) {
         ObjectNode out = api.mapper().createObjectNode();
         out.put("account", caller.clientPubkey());
-        Optional<EscrowGuard.Escrow> e = cp.jobs().escrow().escrow(caller.clientPubkey());
+        Optional<EscrowGuard.Escrow> e = cp.escrow().escrow(caller.clientPubkey());
         out.put("settlement", e.isPresent() ? "on" : "off");
         e.ifPresent(x -> {
             out.put("chain", x.chain());

@@ -6,14 +6,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -58,7 +61,7 @@ public final class JobService implements AutoCloseable {
     private boolean backlog = true;
     private long backlogGeneration; // guarded by this; bumped whenever a job is stored pending
     private volatile NodesSnapshot nodes;
-    private static final java.time.Duration NODES_TTL = java.time.Duration.ofSeconds(1);
+    private static final Duration NODES_TTL = Duration.ofSeconds(1);
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "infernet-jobs");
         t.setDaemon(true);
@@ -85,11 +88,6 @@ public final class JobService implements AutoCloseable {
         if (sweepPeriodically) {
             timers.scheduleWithFixedDelay(this::sweepQuietly, 1, 1, TimeUnit.SECONDS);
         }
-    }
-
-    /** Escrow admission: holds of running jobs against the client's on-chain escrow. */
-    public EscrowGuard escrow() {
-        return escrow;
     }
 
     public Settings settings() {
@@ -565,7 +563,7 @@ public final class JobService implements AutoCloseable {
         Instant deadline = now.minus(settings.jobTimeout());
         Map<String, NodeRecord> nodes = new HashMap<>();
         store.nodes().forEach(n -> nodes.put(n.id(), n));
-        java.util.Set<String> open = new java.util.HashSet<>();
+        Set<String> open = new HashSet<>();
         for (JobState state : List.of(JobState.PENDING, JobState.PROCESSING)) {
             for (JobRecord j : store.jobsInState(state)) {
                 open.add(j.id());
@@ -596,7 +594,7 @@ public final class JobService implements AutoCloseable {
      * Streams open here for jobs that another instance ran to the end: the store has the final result, so their
      * readers get the whole text as one event, then [DONE] (or the error), within one sweep of the end.
      */
-    private void finishedElsewhere(java.util.Set<String> open) {
+    private void finishedElsewhere(Set<String> open) {
         for (Map.Entry<String, LiveJob> e : live.entrySet()) {
             if (open.contains(e.getKey())) {
                 continue;

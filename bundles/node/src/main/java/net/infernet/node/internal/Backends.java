@@ -32,6 +32,11 @@ final class Backends {
         return all.removeIf(e -> e.service() == service);
     }
 
+    /** Whether {@code service} is still registered (a removed bundle's backend is not). */
+    boolean has(InferenceBackend service) {
+        return all.stream().anyMatch(e -> e.service() == service);
+    }
+
     List<Entry> inProbeOrder() {
         List<Entry> sorted = new ArrayList<>(all);
         sorted.sort(Comparator.comparingInt(Entry::order).thenComparing(Entry::id));

@@ -611,8 +611,8 @@ final class Node implements NodeStatusSource {
             });
         } catch (RuntimeException e) {
             // a backend removed while this job was starting on it: not the job's fault, give it back
-            boolean gone = backends.inProbeOrder().stream().noneMatch(b -> b.service() == rj.backend());
-            failJob(rj, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), gone);
+            failJob(rj, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
+                    !backends.has(rj.backend()));
             return;
         }
         if (rj.cancelled().get()) {

@@ -157,15 +157,22 @@ public class JdbcStore implements Store {
                 state.map(JobState::wire).orElse(null), since.map(Instant::toEpochMilli).orElse(0L)));
     }
 
+    /** Spends the node's next receipt serial inside the caller's transaction; empty if the node is unknown. */
+    private static Optional<Long> nextReceiptSerial(Connection c, String nodeId) throws SQLException {
+        if (update(c, "UPDATE nodes SET receipt_serial = receipt_serial + 1 WHERE id = ?", nodeId) != 1) {
+            return Optional.empty();
+        }
+        return one(c, "SELECT receipt_serial FROM nodes WHERE id = ?", rs -> rs.getLong(1), nodeId);
+    }
+
     @Override
     public Optional<JobRecord> claimJob(String jobId, String nodeId, String streamTokenHash, Instant at) {
         return db.tx(c -> {
-            if (update(c, "UPDATE nodes SET receipt_serial = receipt_serial + 1 WHERE id = ?", nodeId) != 1) {
-                c.rollback();
-                return Optional.empty();
+            Optional<Long> next = nextReceiptSerial(c, nodeId);
+            if (next.isEmpty()) {
+                return Optional.empty(); // unknown node: nothing was written
             }
-            long serial = one(c, "SELECT receipt_serial FROM nodes WHERE id = ?", rs -> rs.getLong(1), nodeId)
-                    .orElseThrow();
+            long serial = next.get();
             int n = update(c, "UPDATE jobs SET state = 'processing', node_id = ?, stream_token_hash = ?, "
                     + "receipt_serial = ?, started_at = ? WHERE id = ? AND state = 'pending'", nodeId,
                     streamTokenHash, serial, at.toEpochMilli(), jobId);
@@ -180,12 +187,11 @@ public class JdbcStore implements Store {
     @Override
     public Optional<JobRecord> insertClaimedJob(JobRecord j, String nodeId, String streamTokenHash, Instant at) {
         return db.tx(c -> {
-            if (update(c, "UPDATE nodes SET receipt_serial = receipt_serial + 1 WHERE id = ?", nodeId) != 1) {
-                c.rollback();
-                return Optional.empty();
+            Optional<Long> next = nextReceiptSerial(c, nodeId);
+            if (next.isEmpty()) {
+                return Optional.empty(); // unknown node: nothing was written
             }
-            long serial = one(c, "SELECT receipt_serial FROM nodes WHERE id = ?", rs -> rs.getLong(1), nodeId)
-                    .orElseThrow();
+            long serial = next.get();
             update(c, "INSERT INTO jobs (id, token_id, client_pubkey, model, request_json, node_pin, state, "
                     + "created_at, node_id, stream_token_hash, receipt_serial, started_at) "
                     + "VALUES (?,?,?,?,?,?,'processing',?,?,?,?,?)", j.id(), j.tokenId(), j.clientPubkey(), j.model(),
