@@ -5,6 +5,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import net.infernet.protocol.auth.RequestSigner;
 import net.infernet.protocol.auth.RequestVerifier;
@@ -27,11 +30,18 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Signatures per second on one thread (= per core): BIP-340 Schnorr verify, RFC 6979 ECDSA sign, and the full
- * control-plane {@code X-Infernet-Auth} check (parse, skew, SHA-256s, Schnorr verify, nonce cache insert).
- * Run: {@code java -jar bench/target/benchmarks.jar ProtocolBench -f 1 -wi 2 -i 3}.
+ * control-plane {@code X-Infernet-Auth} check (parse, skew, SHA-256s, Schnorr verify, nonce cache insert). The
+ * {@code …BouncyCastle} twins run the same code in a JVM started with {@code -Dinfernet.crypto.native=false}: the
+ * baseline for libsecp256k1. Run {@code java -cp bench/target/benchmarks.jar
+ * net.infernet.bench.protocol.ProtocolBench} for every benchmark plus the ratios, or the JMH jar for a selection.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -118,6 +128,12 @@ public class ProtocolBench {
     }
 
     @Benchmark
+    @Fork(value = 1, jvmArgsAppend = BOUNCY_CASTLE)
+    public boolean schnorrVerifyBouncyCastle(Primitives p) {
+        return Schnorr.verify(p.message, p.xOnly, p.schnorrSig);
+    }
+
+    @Benchmark
     public boolean schnorrVerifyLiftedKey(Primitives p) {
         return Schnorr.verify(p.message, p.point, p.xOnly, p.schnorrSig);
     }
@@ -152,5 +168,34 @@ public class ProtocolBench {
         int i = s.nextIndex();
         s.verifier.verify("POST", "/api/v1/heartbeat", BODY, s.headers[i], s.pubkeys[i]);
         return s.verifier;
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = BOUNCY_CASTLE)
+    public RequestVerifier authVerifyBouncyCastle(SignedHeartbeats s) {
+        return authVerify(s);
+    }
+
+    static final String BOUNCY_CASTLE = "-Dinfernet.crypto.native=false";
+
+    /** Runs every benchmark of this class, then prints each native result against its BouncyCastle twin. */
+    public static void main(String[] args) throws RunnerException {
+        Collection<RunResult> results = new Runner(new OptionsBuilder()
+                .include(ProtocolBench.class.getName() + "\\.").warmupIterations(3).warmupTime(TimeValue.seconds(2))
+                .measurementIterations(5).measurementTime(TimeValue.seconds(2)).build()).run();
+        Map<String, Double> score = new TreeMap<>();
+        for (RunResult r : results) {
+            String name = r.getParams().getBenchmark().replaceAll(".*\\.", "");
+            String nodes = r.getParams().getParam("nodes");
+            score.put(name + (nodes == null ? "" : " nodes=" + nodes), r.getPrimaryResult().getScore());
+        }
+        System.out.println("\nlibsecp256k1 against BouncyCastle, same code, same run (ops/s per core):");
+        score.forEach((name, ops) -> {
+            String twin = name.replaceFirst("^(schnorrVerify|authVerify)", "$1BouncyCastle");
+            Double base = twin.equals(name) ? null : score.get(twin);
+            if (base != null) {
+                System.out.printf("  %-26s %,9.0f vs %,9.0f  = %.2fx%n", name, ops, base, ops / base);
+            }
+        });
     }
 }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import net.infernet.controlplane.jobs.Settings;
 import net.infernet.controlplane.routing.JobRouter;
 import net.infernet.core.payment.PaymentChain;
+import net.infernet.protocol.crypto.Schnorr;
 import net.infernet.protocol.keys.KeyFiles;
 import net.infernet.protocol.keys.NodeKey;
 import net.infernet.store.Store;
@@ -83,6 +84,7 @@ public class ControlPlaneComponent extends ControlPlane {
         if (chain == null) {
             LOG.info("event=settlement_off reason=no_payment_chain receipts_chain=none");
         }
+        LOG.info("event=auth_verifier engine=\"{}\"", Schnorr.verificationEngine());
     }
 
     /** A chain configured (or replaced) while running: settlement starts for jobs submitted from now on. */

@@ -1,8 +1,12 @@
 package net.infernet.distro.it;
 
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import java.util.Arrays;
 import javax.inject.Inject;
+import net.infernet.protocol.crypto.Schnorr;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -42,5 +46,24 @@ public class ControlPlaneDistributionIT {
     @Test
     public void healthEndpointAnswers() throws Exception {
         RuntimeChecks.assertHealthy(context);
+    }
+
+    /**
+     * Inside Felix, libsecp256k1 comes from the protocol bundle's Bundle-NativeCode (not the class-path fallback the
+     * unit tests use): on Linux x86-64 and AArch64 the control plane must verify X-Infernet-Auth natively.
+     */
+    @Test
+    public void signaturesVerifyInLibsecp256k1() {
+        String arch = System.getProperty("os.arch");
+        boolean shipped = System.getProperty("os.name").startsWith("Linux")
+                && Arrays.asList("amd64", "x86_64", "aarch64").contains(arch);
+        assertEquals(Schnorr.verificationEngine(), shipped, Schnorr.nativeVerification());
+        byte[] secret = new byte[32];
+        secret[31] = 7;
+        byte[] message = new byte[32];
+        byte[] signature = Schnorr.sign(message, secret, new byte[32]);
+        assertTrue(Schnorr.verify(message, Schnorr.xOnlyPublicKey(secret), signature));
+        signature[0] ^= 1;
+        assertFalse(Schnorr.verify(message, Schnorr.xOnlyPublicKey(secret), signature));
     }
 }

@@ -22,7 +22,8 @@ public final class RequestVerifier {
     public static final long NONCE_RETENTION_SECONDS = 300;
     /**
      * Default number of lifted public keys kept with BouncyCastle's precomputation attached (measured ~4.7 KB each,
-     * so ~19 MB); a miss costs a square root and a fresh wNAF table (~30 % slower verification).
+     * so ~19 MB) where verification runs in BouncyCastle; a miss costs a square root and a fresh wNAF table (~30 %
+     * slower verification). Unused where libsecp256k1 verifies.
      */
     public static final int DEFAULT_KEY_CACHE = 4096;
 
@@ -66,10 +67,8 @@ public final class RequestVerifier {
         }
         byte[] xOnly = Hex.decodeLower(publicKeyHex == null ? null : publicKeyHex.toLowerCase(java.util.Locale.ROOT),
                 32).orElseThrow(() -> unauthorized("the node's registered public key is not 64 hex"));
-        ECPoint point = point(publicKeyHex.toLowerCase(java.util.Locale.ROOT), xOnly)
-                .orElseThrow(() -> unauthorized("the node's registered public key is not on secp256k1"));
         byte[] message = AuthMessage.of(method, pathWithQuery, body, h.nonceHex(), h.timestamp());
-        if (!Schnorr.verify(message, point, xOnly, h.signature())) {
+        if (!signatureVerifies(publicKeyHex.toLowerCase(java.util.Locale.ROOT), xOnly, message, h.signature())) {
             throw unauthorized("X-Infernet-Auth signature does not verify for this node's key, method, path and body");
         }
         switch (nonces.record(h.nonceHex(), now)) {
@@ -83,6 +82,15 @@ public final class RequestVerifier {
     /** Number of nonces currently remembered (for tests and metrics). */
     public int rememberedNonces() {
         return nonces.size();
+    }
+
+    private boolean signatureVerifies(String hex, byte[] xOnly, byte[] message, byte[] signature) {
+        if (Schnorr.nativeVerification()) {
+            return Schnorr.verify(message, xOnly, signature); // the key cache below only helps BouncyCastle
+        }
+        ECPoint point = point(hex, xOnly)
+                .orElseThrow(() -> unauthorized("the node's registered public key is not on secp256k1"));
+        return Schnorr.verify(message, point, xOnly, signature);
     }
 
     private Optional<ECPoint> point(String hex, byte[] xOnly) {

@@ -54,15 +54,37 @@ public final class Schnorr {
         return sig;
     }
 
-    /** Verifies against a 32-byte x-only public key; false for any malformed input. */
+    /**
+     * Verifies against a 32-byte x-only public key; false for any malformed input. Runs in libsecp256k1 where this
+     * platform has it and the message is the 32 bytes the protocol always signs, else in BouncyCastle.
+     */
     public static boolean verify(byte[] message, byte[] xOnlyPublicKey, byte[] signature) {
+        Optional<LibSecp256k1> lib = LibSecp256k1.get();
+        if (lib.isPresent() && message != null && message.length == 32) {
+            return lib.get().verifySchnorr(signature, message, xOnlyPublicKey);
+        }
+        return verifyPortable(message, xOnlyPublicKey, signature);
+    }
+
+    /** {@link #verify(byte[], byte[], byte[])} in BouncyCastle only, whatever the platform. */
+    static boolean verifyPortable(byte[] message, byte[] xOnlyPublicKey, byte[] signature) {
         Optional<ECPoint> p = Secp256k1.liftX(xOnlyPublicKey);
-        return p.isPresent() && verify(message, p.get(), xOnlyPublicKey, signature);
+        return message != null && p.isPresent() && verify(message, p.get(), xOnlyPublicKey, signature);
+    }
+
+    /** Whether {@link #verify(byte[], byte[], byte[])} runs in libsecp256k1 on this platform. */
+    public static boolean nativeVerification() {
+        return LibSecp256k1.get().isPresent();
+    }
+
+    /** Which implementation verifies signatures here, and why when it is not libsecp256k1 (for a start-up log). */
+    public static String verificationEngine() {
+        return LibSecp256k1.status();
     }
 
     /**
-     * Verifies against an already lifted public key point; callers that verify many signatures of one key keep the
-     * point, so BouncyCastle's per-point precomputation (wNAF tables) is reused across calls.
+     * Verifies in BouncyCastle against an already lifted public key point; callers that verify many signatures of one
+     * key keep the point, so BouncyCastle's per-point precomputation (wNAF tables) is reused across calls.
      */
     public static boolean verify(byte[] message, ECPoint publicKey, byte[] xOnlyPublicKey, byte[] signature) {
         if (signature == null || signature.length != 64) {
