@@ -200,7 +200,8 @@ public final class StreamingLoadBench {
 
                 @Override
                 public void onNext(String line) {
-                    if (!line.startsWith("data: {")) {
+                    // tokens only: the engine's {"t":…} or the relay's {"text":…}, not a node_disconnected event
+                    if (!line.startsWith("data: {\"t")) {
                         return;
                     }
                     long now = System.nanoTime();
@@ -385,14 +386,27 @@ public final class StreamingLoadBench {
             up.setDoOutput(true);
             up.setChunkedStreamingMode(0);
             up.setRequestProperty("Authorization", "Bearer " + job.get("stream_token").asText());
+            try (OutputStream out = up.getOutputStream()) {
+                try {
+                    relayEngine(out);
+                } catch (java.io.IOException engineFailed) {
+                    // as the node daemon does when its engine fails under it: the job is not at fault, give it back
+                    // (an overloaded loopback refuses some connections at 1,000 streams)
+                    out.write("{\"error\":\"backend_error\",\"message\":\"engine failed\",\"requeue\":true}\n"
+                            .getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            up.getResponseCode();
+        }
+
+        private void relayEngine(OutputStream out) throws java.io.IOException {
             HttpURLConnection eng = (HttpURLConnection) engine.toURL().openConnection();
             eng.setRequestMethod("POST");
             eng.setDoOutput(true);
             eng.getOutputStream().write("{}".getBytes(StandardCharsets.UTF_8));
             int n = 0;
-            try (OutputStream out = up.getOutputStream();
-                    BufferedReader in = new BufferedReader(new InputStreamReader(eng.getInputStream(),
-                            StandardCharsets.UTF_8))) {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(eng.getInputStream(),
+                    StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     if (n == 0 && line.startsWith("data: {")) {
@@ -408,10 +422,9 @@ public final class StreamingLoadBench {
                         n++;
                     }
                 }
-                out.write(("{\"done\":true,\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":" + n
-                        + "},\"finish_reason\":\"stop\"}\n").getBytes(StandardCharsets.UTF_8));
             }
-            up.getResponseCode();
+            out.write(("{\"done\":true,\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":" + n
+                    + "},\"finish_reason\":\"stop\"}\n").getBytes(StandardCharsets.UTF_8));
         }
     }
 

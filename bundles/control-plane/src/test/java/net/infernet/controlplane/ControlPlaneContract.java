@@ -12,9 +12,13 @@ import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import net.infernet.controlplane.accounting.Pricing;
 import net.infernet.controlplane.jobs.Hashing;
 import net.infernet.controlplane.jobs.Settings;
@@ -403,6 +407,43 @@ abstract class ControlPlaneContract {
         assertTrue(Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow()) >= 1);
         h.clock.advance(Duration.ofSeconds(60));
         assertEquals(200, client.get("/api/v1/models").statusCode());
+    }
+
+    /**
+     * A token's window lives in the store: the headers count down one by one, and two instances hammered at once
+     * admit exactly what is left of the limit between them.
+     */
+    @Test
+    void aBusyTokenIsAdmittedExactlyUpToItsLimitAcrossInstances() throws Exception {
+        harness(Settings.defaults().withRateLimit(100));
+        String token = h.token("busy");
+        Client one = new Client(h.base, token);
+        for (int remaining = 99; remaining >= 60; remaining--) {
+            HttpResponse<String> r = one.get("/api/v1/models");
+            assertEquals(200, r.statusCode());
+            assertEquals(Integer.toString(remaining), r.headers().firstValue("X-RateLimit-Remaining").orElseThrow());
+        }
+        try (Harness other = new Harness(h.store, h.settings)) {
+            other.clock.set(h.clock.instant()); // the same window on both instances
+            Client two = new Client(other.base, token);
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<Integer>> statuses = new ArrayList<>();
+                for (int i = 0; i < 120; i++) {
+                    Client c = i % 2 == 0 ? one : two;
+                    statuses.add(pool.submit(() -> c.get("/api/v1/models").statusCode()));
+                }
+                int admitted = 0;
+                for (Future<Integer> s : statuses) {
+                    int status = s.get();
+                    assertTrue(status == 200 || status == 429, "status " + status);
+                    admitted += status == 200 ? 1 : 0;
+                }
+                assertEquals(60, admitted, "what was left of the limit, shared by both instances");
+            } finally {
+                pool.shutdownNow();
+            }
+        }
     }
 
     @Test

@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import net.infernet.core.api.JobState;
 import org.junit.jupiter.api.Test;
 
@@ -165,6 +169,26 @@ abstract class StoreContract {
         assertEquals(0, store().hit(key, 3, t).remaining());
         assertFalse(store().hit(key, 3, t.plusSeconds(10)).allowed());
         assertTrue(store().hit(key, 3, t.plusSeconds(60)).allowed());
+    }
+
+    @Test
+    void concurrentHitsNeverAdmitMoreThanTheLimit() throws Exception {
+        String key = uid("tok:");
+        Instant t = Instant.ofEpochSecond(1_746_020_340L);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Boolean>> allowed = new ArrayList<>();
+            for (int i = 0; i < 80; i++) {
+                allowed.add(pool.submit(() -> store().hit(key, 50, t).allowed()));
+            }
+            int admitted = 0;
+            for (Future<Boolean> a : allowed) {
+                admitted += a.get() ? 1 : 0;
+            }
+            assertEquals(50, admitted, "80 concurrent requests against a limit of 50");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

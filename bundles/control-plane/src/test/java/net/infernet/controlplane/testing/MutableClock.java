@@ -15,6 +15,10 @@ public final class MutableClock extends Clock {
         now = new AtomicReference<>(start);
     }
 
+    public void set(Instant at) {
+        now.set(at);
+    }
+
     public void advance(Duration d) {
         now.updateAndGet(t -> t.plus(d));
     }
