@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * libsecp256k1 — the C library Bitcoin Core uses — through ACINQ's JNI binding, for BIP-340 verification: about
- * 4.5× faster than BouncyCastle's curve arithmetic on x86-64, which is what lets one core check the
+ * 3× faster than BouncyCastle's curve arithmetic on x86-64, which is what lets one core check the
  * {@code X-Infernet-Auth} headers of 100,000 heartbeating nodes (docs/benchmarks.md).
  *
  * <p>A native library belongs to the whole process, so it is loaded once per class loader, on first use (a node that
