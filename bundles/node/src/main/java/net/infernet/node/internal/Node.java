@@ -578,20 +578,26 @@ final class Node implements NodeStatusSource {
         running.put(jobId, rj);
         LOG.info("event=job_received job_id={} model={}", jobId, job.path("model").asText());
         var upload = startUpload(jobId, job.path("stream_token").asText(), body);
+        Optional<Completion> completion = Optional.empty();
         try {
             if (backend.isEmpty()) {
                 failJob(rj, "no inference backend answers", false);
             } else if (!rj.cancelled().get()) {
-                generate(nodeId, job, rj);
+                completion = generate(job, rj);
             }
         } finally {
             running.remove(jobId);
             body.complete();
         }
-        awaitUpload(jobId, upload);
+        // the control plane completes the job when it reads the done line and answers the upload after that: a
+        // receipt sent before the answer could overtake the done line and be refused (the job not completed yet)
+        if (awaitUpload(jobId, upload)) {
+            completion.ifPresent(c -> sendReceipt(nodeId, job, c));
+        }
     }
 
-    private void generate(String nodeId, JsonNode job, RunningJob rj) {
+    /** Runs the job on its backend and streams it; the completion when the done line was written. */
+    private Optional<Completion> generate(JsonNode job, RunningJob rj) {
         String jobId = rj.id();
         long t0 = System.nanoTime();
         Completion c;
@@ -613,10 +619,10 @@ final class Node implements NodeStatusSource {
             // a backend removed while this job was starting on it: not the job's fault, give it back
             failJob(rj, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
                     !backends.has(rj.backend()));
-            return;
+            return Optional.empty();
         }
         if (rj.cancelled().get()) {
-            return; // already failed explicitly (backend removed or shutdown)
+            return Optional.empty(); // already failed explicitly (backend removed or shutdown)
         }
         ObjectNode done = mapper.createObjectNode();
         done.put("done", true);
@@ -633,7 +639,7 @@ final class Node implements NodeStatusSource {
         }
         LOG.info("event=job_completed job_id={} tokens={} tok_per_s={}", jobId, c.usage().completionTokens(),
                 secs > 0 ? Math.round(c.usage().completionTokens() / secs) : 0);
-        sendReceipt(nodeId, job, c);
+        return Optional.of(c);
     }
 
     /**
@@ -666,12 +672,14 @@ final class Node implements NodeStatusSource {
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    private void awaitUpload(String jobId, java.util.concurrent.CompletableFuture<HttpResponse<String>> upload) {
+    /** Whether the control plane accepted the whole upload (answered 200). */
+    private boolean awaitUpload(String jobId, java.util.concurrent.CompletableFuture<HttpResponse<String>> upload) {
         try {
             HttpResponse<String> r = upload.get(30, TimeUnit.SECONDS);
             if (r.statusCode() != 200) {
                 LOG.warn("event=job_upload_refused job_id={} status={}", jobId, r.statusCode());
             }
+            return r.statusCode() == 200;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             upload.cancel(true);
@@ -679,6 +687,7 @@ final class Node implements NodeStatusSource {
             LOG.warn("event=job_upload_failed job_id={} reason=\"{}\"", jobId, e.getMessage());
             upload.cancel(true);
         }
+        return false;
     }
 
     private ChatRequest chatRequest(JsonNode job) {

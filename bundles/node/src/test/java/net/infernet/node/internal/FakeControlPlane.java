@@ -48,6 +48,13 @@ final class FakeControlPlane implements AutoCloseable {
     final Map<String, BlockingQueue<JsonNode>> streams = new ConcurrentHashMap<>();
     /** How many stream lines arrived per job (the queues above are drained by the tests). */
     final Map<String, java.util.concurrent.atomic.AtomicInteger> received = new ConcurrentHashMap<>();
+    /** Jobs whose upload was answered: as on the real control plane, only these take a receipt. */
+    private final java.util.Set<String> completed = ConcurrentHashMap.newKeySet();
+    /**
+     * How long the answer to an upload lags behind its last line, standing in for the real control plane's store
+     * transaction: a node that sends its receipt before the answer has it refused.
+     */
+    private static final long UPLOAD_ANSWER_LAG_MS = 100;
 
     FakeControlPlane() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -122,6 +129,13 @@ final class FakeControlPlane implements AutoCloseable {
                 reply(ex, 200, answer.toString());
             }
         } else if (path.endsWith("/receipt")) {
+            String jobId = path.split("/")[5];
+            if (!completed.contains(jobId)) {
+                rejected.add("receipt " + jobId + ": the job is not completed yet");
+                reply(ex, 400, "{\"error\":\"bad_request\",\"error_message\":\"job " + jobId
+                        + " was not completed by this node; no receipt\"}");
+                return;
+            }
             receipts.add(json);
             reply(ex, 200, "{\"receipt\":" + json.get("receipt") + "}");
         } else {
@@ -155,6 +169,12 @@ final class FakeControlPlane implements AutoCloseable {
                 }
             }
         }
+        try {
+            Thread.sleep(UPLOAD_ANSWER_LAG_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        completed.add(jobId);
         reply(ex, 200, "{\"ok\":true}");
     }
 
