@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
@@ -239,7 +240,7 @@ public final class StreamingLoadBench {
     static String loadAverage() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "n/a";
         }
     }
@@ -389,7 +390,7 @@ public final class StreamingLoadBench {
             try (OutputStream out = up.getOutputStream()) {
                 try {
                     relayEngine(out);
-                } catch (java.io.IOException engineFailed) {
+                } catch (IOException engineFailed) {
                     // as the node daemon does when its engine fails under it: the job is not at fault, give it back
                     // (an overloaded loopback refuses some connections at 1,000 streams)
                     out.write("{\"error\":\"backend_error\",\"message\":\"engine failed\",\"requeue\":true}\n"
@@ -399,7 +400,7 @@ public final class StreamingLoadBench {
             up.getResponseCode();
         }
 
-        private void relayEngine(OutputStream out) throws java.io.IOException {
+        private void relayEngine(OutputStream out) throws IOException {
             HttpURLConnection eng = (HttpURLConnection) engine.toURL().openConnection();
             eng.setRequestMethod("POST");
             eng.setDoOutput(true);

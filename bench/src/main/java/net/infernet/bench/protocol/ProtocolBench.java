@@ -34,7 +34,6 @@ import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Signatures per second on one thread (= per core): BIP-340 Schnorr verify, RFC 6979 ECDSA sign, and the full
@@ -45,8 +44,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 2)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
 @Fork(1)
 @Threads(1)
 public class ProtocolBench {
@@ -181,8 +180,7 @@ public class ProtocolBench {
     /** Runs every benchmark of this class, then prints each native result against its BouncyCastle twin. */
     public static void main(String[] args) throws RunnerException {
         Collection<RunResult> results = new Runner(new OptionsBuilder()
-                .include(ProtocolBench.class.getName() + "\\.").warmupIterations(3).warmupTime(TimeValue.seconds(2))
-                .measurementIterations(5).measurementTime(TimeValue.seconds(2)).build()).run();
+                .include(ProtocolBench.class.getName() + "\\.").build()).run();
         Map<String, Double> score = new TreeMap<>();
         for (RunResult r : results) {
             String name = r.getParams().getBenchmark().replaceAll(".*\\.", "");
@@ -190,10 +188,10 @@ public class ProtocolBench {
             score.put(name + (nodes == null ? "" : " nodes=" + nodes), r.getPrimaryResult().getScore());
         }
         System.out.println("\nlibsecp256k1 against BouncyCastle, same code, same run (ops/s per core):");
-        score.forEach((name, ops) -> {
-            String twin = name.replaceFirst("^(schnorrVerify|authVerify)", "$1BouncyCastle");
-            Double base = twin.equals(name) ? null : score.get(twin);
-            if (base != null) {
+        score.forEach((twin, base) -> {
+            if (twin.contains("BouncyCastle")) {
+                String name = twin.replace("BouncyCastle", "");
+                double ops = score.get(name);
                 System.out.printf("  %-26s %,9.0f vs %,9.0f  = %.2fx%n", name, ops, base, ops / base);
             }
         });

@@ -22,7 +22,7 @@ import java.util.Optional;
 final class LibSecp256k1 {
     private static final String LIBRARY = "secp256k1-jni";
     /** {@code -Dinfernet.crypto.native=false} keeps verification in BouncyCastle (a baseline, or an escape hatch). */
-    static final String SWITCH = "infernet.crypto.native";
+    private static final String SWITCH = "infernet.crypto.native";
     /** SECP256K1_CONTEXT_SIGN | SECP256K1_CONTEXT_VERIFY (0x301), what the binding itself creates. */
     private static final int CONTEXT_FLAGS = 0x301;
 
