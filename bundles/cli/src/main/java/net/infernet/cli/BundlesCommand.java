@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import net.infernet.core.http.HttpClients;
 
 /**
  * {@code infernet bundles [--port N] [--json]}: the bundles of the running Infernet process on this machine, with
@@ -32,7 +33,7 @@ final class BundlesCommand implements Command {
     @Override
     public int run(List<String> args, Cli cli) throws Exception {
         boolean json = args.contains("--json");
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http = HttpClients.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         for (int port : ports(args, cli)) {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/runtime/bundles"))
                     .timeout(Duration.ofSeconds(5)).GET().build();

@@ -38,6 +38,7 @@ import net.infernet.core.backend.InferenceBackend;
 import net.infernet.core.backend.InstallProgress;
 import net.infernet.core.backend.ModelInfo;
 import net.infernet.core.backend.TokenStream;
+import net.infernet.core.http.HttpClients;
 
 /** Ollama over its native API: /api/tags, streamed NDJSON /api/chat, /api/pull with progress, /api/delete. */
 @Component(service = InferenceBackend.class, configurationPid = "net.infernet.backend.ollama",
@@ -54,7 +55,7 @@ public class OllamaBackend implements InferenceBackend {
     }
 
     // HTTP/1.1 so that closing a cancelled stream closes exactly its own connection
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    private final HttpClient http = HttpClients.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private volatile URI base;
 

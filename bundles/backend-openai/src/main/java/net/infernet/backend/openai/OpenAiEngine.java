@@ -27,6 +27,7 @@ import net.infernet.core.api.Usage;
 import net.infernet.core.backend.BackendHealth;
 import net.infernet.core.backend.ModelInfo;
 import net.infernet.core.backend.TokenStream;
+import net.infernet.core.http.HttpClients;
 
 /**
  * One OpenAI-compatible engine endpoint ({@code /health}, {@code /v1/models}, {@code /v1/chat/completions}).
@@ -48,7 +49,7 @@ public final class OpenAiEngine {
         this.engine = engine;
         this.base = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
         // HTTP/1.1: engines speak it, and a cancelled stream closes its own connection instead of a shared h2 one
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        this.http = HttpClients.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(PROBE_TIMEOUT).build();
     }
 

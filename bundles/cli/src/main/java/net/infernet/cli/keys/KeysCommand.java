@@ -27,6 +27,7 @@ import net.infernet.cli.Cli;
 import net.infernet.cli.Command;
 import net.infernet.core.api.InfernetException;
 import net.infernet.core.api.Receipt;
+import net.infernet.core.http.HttpClients;
 import net.infernet.protocol.auth.RequestSigner;
 import net.infernet.protocol.crypto.Ecdsa;
 import net.infernet.protocol.hierarchy.KeyHierarchy;
@@ -222,7 +223,7 @@ public final class KeysCommand implements Command {
         }
         HttpResponse<String> response;
         try {
-            response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+            response = HttpClients.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
                     .send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (ConnectException | HttpConnectTimeoutException e) {
             cli.err().println("infernet keys verify: the control plane at " + base + " is unreachable ("

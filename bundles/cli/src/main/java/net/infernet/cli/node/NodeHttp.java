@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import net.infernet.core.http.HttpClients;
 import net.infernet.protocol.auth.RequestSigner;
 import net.infernet.protocol.keys.NodeKey;
 
@@ -31,7 +32,7 @@ final class NodeHttp {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    private final HttpClient http = HttpClients.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final Optional<RequestSigner> signer;
 

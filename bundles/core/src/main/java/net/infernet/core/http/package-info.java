@@ -1,6 +1,9 @@
-/** Helpers for servlets that speak the Infernet HTTP API: JSON bodies with limits, the error envelope, SSE. */
+/**
+ * HTTP helpers of the Infernet API: for servlets, JSON bodies with limits, the error envelope and SSE; for
+ * outbound calls, {@link net.infernet.core.http.HttpClients}.
+ */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package net.infernet.core.http;
 
 import org.osgi.annotation.bundle.Export;

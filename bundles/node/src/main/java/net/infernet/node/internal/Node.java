@@ -41,6 +41,7 @@ import net.infernet.core.backend.InferenceBackend;
 import net.infernet.core.backend.InstallProgress;
 import net.infernet.core.backend.ModelInfo;
 import net.infernet.core.backend.TokenStream;
+import net.infernet.core.http.HttpClients;
 import net.infernet.node.config.ConfigFile;
 import net.infernet.node.config.NodeConfig;
 import net.infernet.protocol.auth.RequestSigner;
@@ -117,7 +118,7 @@ final class Node implements NodeStatusSource {
         this.jobs = Executors.newFixedThreadPool(settings.maxJobs(), named("job"));
         this.poller = Executors.newSingleThreadExecutor(named("jobs-poll"));
         this.commands = Executors.newSingleThreadExecutor(named("command"));
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(httpExecutor).connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = HttpClients.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(httpExecutor).connectTimeout(Duration.ofSeconds(5)).build();
         this.cp = new ControlPlane(http, settings.controlPlane(), new RequestSigner(key, clock), mapper);
     }
 

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import net.infernet.core.api.ErrorCode;
 import net.infernet.core.api.InfernetException;
+import net.infernet.core.http.HttpClients;
 import org.web3j.utils.Numeric;
 
 /**
@@ -31,7 +32,7 @@ public final class Rpc {
     public Rpc(String url, Duration timeout) {
         this.uri = URI.create(url);
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.http = HttpClients.newBuilder().connectTimeout(timeout).build();
     }
 
     public URI uri() {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import net.infernet.core.api.ErrorCode;
 import net.infernet.core.api.InfernetException;
 import net.infernet.core.backend.InstallProgress;
+import net.infernet.core.http.HttpClients;
 
 /**
  * Where a model to install comes from, and the download itself. {@code hf:<owner>/<repo>/<path>.gguf} is a file of
@@ -60,7 +61,7 @@ record ModelDownload(URI url, String fileName) {
     Path download(Path dir, InstallProgress progress) {
         Path target = dir.resolve(fileName);
         Path part = dir.resolve("." + fileName + ".part");
-        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+        HttpClient http = HttpClients.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(30)).build();
         try {
             Files.createDirectories(dir);
