@@ -24,8 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Remembers why bundles failed to resolve or start (for example a backend dropped into {@code deploy/} whose
  * imports nobody exports), logs one clear line per failure, and forgets it once the bundle resolves or goes away.
- * A newly installed or updated bundle is resolved at once; if that fails, the requirements no installed bundle
- * provides are named.
+ * For a newly installed or updated bundle, the requirements no installed bundle provides are named at once.
  */
 @Component(service = BundleProblems.class, immediate = true)
 public final class BundleProblems implements FrameworkListener, BundleListener {
@@ -62,26 +61,35 @@ public final class BundleProblems implements FrameworkListener, BundleListener {
     public void bundleChanged(BundleEvent event) {
         Bundle bundle = event.getBundle();
         switch (event.getType()) {
-            case BundleEvent.INSTALLED, BundleEvent.UPDATED -> checkResolvable(bundle);
+            case BundleEvent.INSTALLED, BundleEvent.UPDATED -> checkProviders(bundle);
             case BundleEvent.RESOLVED, BundleEvent.STARTED, BundleEvent.UNINSTALLED ->
                     problems.remove(bundle.getBundleId());
             default -> { }
         }
     }
 
-    private void checkResolvable(Bundle bundle) {
-        FrameworkWiring wiring = context.getBundle(0).adapt(FrameworkWiring.class);
-        if (bundle.getState() != Bundle.INSTALLED || wiring.resolveBundles(List.of(bundle))) {
+    /**
+     * Names the mandatory requirements of a freshly installed bundle that no installed bundle provides. It only
+     * looks providers up and never resolves: resolving here, on the event thread, while the installer (FileInstall,
+     * the launcher, a test harness) starts the same bundle makes Felix refuse that start with "Unable to acquire
+     * global lock for resolve". A bundle whose start fails for another reason is reported by its framework event.
+     */
+    private void checkProviders(Bundle bundle) {
+        BundleRevision revision = bundle.adapt(BundleRevision.class);
+        if (bundle.getState() != Bundle.INSTALLED || revision == null) {
             return;
         }
-        String why = "cannot resolve: missing " + missingRequirements(bundle, wiring);
+        List<String> missing = missingRequirements(revision, context.getBundle(0).adapt(FrameworkWiring.class));
+        if (missing.isEmpty()) {
+            return;
+        }
+        String why = "cannot resolve: missing " + String.join(", ", missing);
         problems.put(bundle.getBundleId(), why);
         LOG.error("event=bundle_unresolved bundle={} version={} location={} reason=\"{}\"", bundle.getSymbolicName(),
                 bundle.getVersion(), bundle.getLocation(), why);
     }
 
-    private static String missingRequirements(Bundle bundle, FrameworkWiring wiring) {
-        BundleRevision revision = bundle.adapt(BundleRevision.class);
+    private static List<String> missingRequirements(BundleRevision revision, FrameworkWiring wiring) {
         List<String> missing = new ArrayList<>();
         for (Requirement r : revision.getRequirements(null)) {
             boolean optional = Namespace.RESOLUTION_OPTIONAL.equals(r.getDirectives().get(Namespace.REQUIREMENT_RESOLUTION_DIRECTIVE));
@@ -89,7 +97,7 @@ public final class BundleProblems implements FrameworkListener, BundleListener {
                 missing.add(r.getNamespace() + " " + r.getDirectives().get(Namespace.REQUIREMENT_FILTER_DIRECTIVE));
             }
         }
-        return missing.isEmpty() ? "(a requirement conflicts with the installed bundles)" : String.join(", ", missing);
+        return missing;
     }
 
     /** Why the bundle is not running, if it failed to resolve or start. */
