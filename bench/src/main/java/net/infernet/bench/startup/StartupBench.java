@@ -17,7 +17,9 @@ import java.util.stream.Collectors;
 /**
  * Start-up and idle-memory benchmark (issue 2): from {@code java -jar all-in-one.jar} to the first successful
  * {@code GET /api/v1/health}, and the resident memory of an idle node distribution, each measured side by side
- * with {@link BaselineHealthServer} in the same run. Both use the JVM options of {@code distro/jvm.options}.
+ * with {@link BaselineHealthServer} in the same run. Both use the JVM options of {@code distro/jvm.options}. The
+ * health endpoint answers as soon as the HTTP server runs, before the roles have started; the time until the
+ * control plane's API answers too (an unauthenticated {@code GET /v1/models} gets its 401) is printed beside it.
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar net.infernet.bench.startup.StartupBench [repo-root] [runs]}
  */
@@ -39,9 +41,12 @@ public final class StartupBench {
 
         List<Long> base = new ArrayList<>();
         List<Long> infernet = new ArrayList<>();
+        List<Long> api = new ArrayList<>();
         for (int i = 0; i < runs; i++) { // interleaved so both see the same machine load
-            base.add(readyMillis(baselineCommand(jvm, self)));
-            infernet.add(readyMillis(distributionCommand(jvm, allInOne)));
+            base.add(readyMillis(baselineCommand(jvm, self), false)[0]);
+            long[] ready = readyMillis(distributionCommand(jvm, allInOne), true);
+            infernet.add(ready[0]);
+            api.add(ready[1]);
         }
         long baseRss = idleRssKb(baselineCommand(jvm, self));
         long nodeRss = idleRssKb(distributionCommand(nodeJvm, node));
@@ -50,6 +55,7 @@ public final class StartupBench {
         System.out.printf("  baseline (JDK HttpServer)   %6d ms%n", median(base));
         System.out.printf("  all-in-one distribution     %6d ms   ratio %.2fx   (target <= 1500 ms)%n",
                 median(infernet), (double) median(infernet) / median(base));
+        System.out.printf("  all-in-one, control-plane API answers  %6d ms%n", median(api));
         System.out.printf("idle resident memory after 10 s:%n");
         System.out.printf("  baseline (JDK HttpServer)   %6.1f MB%n", baseRss / 1024.0);
         System.out.printf("  node distribution           %6.1f MB   ratio %.2fx   (target <= 96 MB)%n",
@@ -86,7 +92,8 @@ public final class StartupBench {
         };
     }
 
-    private static long readyMillis(Command command) throws Exception {
+    /** Milliseconds to the first health answer and, with {@code api}, to the control plane's first API answer. */
+    private static long[] readyMillis(Command command, boolean api) throws Exception {
         int port = freePort();
         Path dataDir = Files.createTempDirectory("infernet-bench");
         Files.createDirectories(dataDir.resolve("deploy"));
@@ -94,8 +101,12 @@ public final class StartupBench {
         Process p = new ProcessBuilder(command.at(port, dataDir)).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            waitHealthy(port, p);
-            return (System.nanoTime() - start) / 1_000_000;
+            waitFor(port, "/api/v1/health", 200, p);
+            long health = (System.nanoTime() - start) / 1_000_000;
+            if (api) {
+                waitFor(port, "/v1/models", 401, p);
+            }
+            return new long[] {health, api ? (System.nanoTime() - start) / 1_000_000 : health};
         } finally {
             stop(p);
         }
@@ -108,7 +119,7 @@ public final class StartupBench {
         Process p = new ProcessBuilder(command.at(port, dataDir)).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            waitHealthy(port, p);
+            waitFor(port, "/api/v1/health", 200, p);
             Thread.sleep(10_000);
             for (String line : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) {
                 if (line.startsWith("VmRSS:")) {
@@ -121,8 +132,8 @@ public final class StartupBench {
         }
     }
 
-    private static void waitHealthy(int port, Process p) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/health"))
+    private static void waitFor(int port, String path, int status, Process p) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
@@ -130,7 +141,7 @@ public final class StartupBench {
                 throw new IllegalStateException("process exited with " + p.exitValue());
             }
             try {
-                if (HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == status) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -138,7 +149,7 @@ public final class StartupBench {
             }
             Thread.sleep(5);
         }
-        throw new IllegalStateException("no health answer within 60 s");
+        throw new IllegalStateException("no " + status + " from " + path + " within 60 s");
     }
 
     private static void stop(Process p) throws InterruptedException {

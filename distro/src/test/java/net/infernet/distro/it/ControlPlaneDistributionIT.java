@@ -39,6 +39,11 @@ public class ControlPlaneDistributionIT {
     }
 
     @Test
+    public void logsReachTheConsole() {
+        RuntimeChecks.assertLogsThroughSlf4jSimple();
+    }
+
+    @Test
     public void everyComponentIsSatisfied() throws Exception {
         RuntimeChecks.assertEveryComponentSatisfied(scr);
     }

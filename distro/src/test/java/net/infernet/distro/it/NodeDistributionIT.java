@@ -35,6 +35,11 @@ public class NodeDistributionIT {
     }
 
     @Test
+    public void logsReachTheConsole() {
+        RuntimeChecks.assertLogsThroughSlf4jSimple();
+    }
+
+    @Test
     public void everyComponentIsSatisfied() throws Exception {
         RuntimeChecks.assertEveryComponentSatisfied(scr);
     }

@@ -40,6 +40,11 @@ public class NodeOllamaDistributionIT {
     }
 
     @Test
+    public void logsReachTheConsole() {
+        RuntimeChecks.assertLogsThroughSlf4jSimple();
+    }
+
+    @Test
     public void everyComponentIsSatisfied() throws Exception {
         RuntimeChecks.assertEveryComponentSatisfied(scr);
     }

@@ -58,7 +58,7 @@ public record ResolvedDistribution(String name, List<Bundle> bundles) {
 
     /**
      * The start levels the exporter applied to the distribution's jar: the resolved list decorated with
-     * {@code -runbundles+} from cnf/runtime.bnd (SPI Fly and SLF4J start first).
+     * {@code -runbundles+} from cnf/runtime.bnd (the platform bundles start first).
      */
     private static java.util.Map<String, Integer> exportedStartLevels(Path distributionJar) {
         java.util.Map<String, Integer> levels = new java.util.HashMap<>();

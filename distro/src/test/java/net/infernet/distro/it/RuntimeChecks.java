@@ -16,10 +16,20 @@ import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.slf4j.LoggerFactory;
 
 /** Assertions that run inside the booted framework. */
 final class RuntimeChecks {
     private RuntimeChecks() {
+    }
+
+    /**
+     * Log lines reach the console through slf4j-simple: the logging fragment lets slf4j-api find its provider
+     * (without it SLF4J falls back to discarding everything).
+     */
+    static void assertLogsThroughSlf4jSimple() {
+        assertEquals("org.slf4j.simple.SimpleLoggerFactory",
+                LoggerFactory.getILoggerFactory().getClass().getName());
     }
 
     /** Every bundle is ACTIVE, fragments (framework extensions) RESOLVED; a missing import shows up here. */
