@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
  * with {@link BaselineHealthServer} in the same run. Both use the JVM options of {@code distro/jvm.options}. The
  * health endpoint answers as soon as the HTTP server runs, before the roles have started; the time until the
  * control plane's API answers too (an unauthenticated {@code GET /v1/models} gets its 401) is printed beside it.
+ * Each distribution is measured on a first start and with the class-data archive that {@code distro/bin/infernet}
+ * has the JVM write on a first start and map on later ones.
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar net.infernet.bench.startup.StartupBench [repo-root] [runs]}
  */
@@ -39,27 +41,64 @@ public final class StartupBench {
         Path allInOne = root.resolve("distro/target/all-in-one.jar");
         Path node = root.resolve("distro/target/node.jar");
 
+        // distro/bin/infernet's class-data archive: written by a distribution's first run, mapped by later ones
+        List<String> allInOneCds = withArchive(jvm, archive(allInOne, distributionCommand(jvm, allInOne), true));
+        List<String> nodeCds = withArchive(nodeJvm, archive(node, distributionCommand(nodeJvm, node), false));
+
         List<Long> base = new ArrayList<>();
-        List<Long> infernet = new ArrayList<>();
+        List<Long> health = new ArrayList<>();
         List<Long> api = new ArrayList<>();
-        for (int i = 0; i < runs; i++) { // interleaved so both see the same machine load
+        List<Long> healthCds = new ArrayList<>();
+        List<Long> apiCds = new ArrayList<>();
+        for (int i = 0; i < runs; i++) { // interleaved so all see the same machine load
             base.add(readyMillis(baselineCommand(jvm, self), false)[0]);
             long[] ready = readyMillis(distributionCommand(jvm, allInOne), true);
-            infernet.add(ready[0]);
+            health.add(ready[0]);
             api.add(ready[1]);
+            ready = readyMillis(distributionCommand(allInOneCds, allInOne), true);
+            healthCds.add(ready[0]);
+            apiCds.add(ready[1]);
         }
         long baseRss = idleRssKb(baselineCommand(jvm, self));
         long nodeRss = idleRssKb(distributionCommand(nodeJvm, node));
+        long nodeRssCds = idleRssKb(distributionCommand(nodeCds, node));
 
-        System.out.printf("start-up to first health answer, median of %d runs:%n", runs);
-        System.out.printf("  baseline (JDK HttpServer)   %6d ms%n", median(base));
-        System.out.printf("  all-in-one distribution     %6d ms   ratio %.2fx   (target <= 1500 ms)%n",
-                median(infernet), (double) median(infernet) / median(base));
-        System.out.printf("  all-in-one, control-plane API answers  %6d ms%n", median(api));
+        System.out.printf("start-up, median of %d runs:          health answers   control-plane API answers%n", runs);
+        System.out.printf("  baseline (JDK HttpServer)           %6d ms%n", median(base));
+        System.out.printf("  all-in-one, first start             %6d ms (%.2fx)   %6d ms   (target <= 1500 ms)%n",
+                median(health), (double) median(health) / median(base), median(api));
+        System.out.printf("  all-in-one, with class-data archive %6d ms (%.2fx)   %6d ms%n",
+                median(healthCds), (double) median(healthCds) / median(base), median(apiCds));
         System.out.printf("idle resident memory after 10 s:%n");
-        System.out.printf("  baseline (JDK HttpServer)   %6.1f MB%n", baseRss / 1024.0);
-        System.out.printf("  node distribution           %6.1f MB   ratio %.2fx   (target <= 96 MB)%n",
+        System.out.printf("  baseline (JDK HttpServer)           %6.1f MB%n", baseRss / 1024.0);
+        System.out.printf("  node, first start                   %6.1f MB (%.2fx)   (target <= 96 MB)%n",
                 nodeRss / 1024.0, (double) nodeRss / baseRss);
+        System.out.printf("  node, with class-data archive       %6.1f MB (%.2fx)%n",
+                nodeRssCds / 1024.0, (double) nodeRssCds / baseRss);
+    }
+
+    /**
+     * Runs the distribution once until it answers (its API too, with {@code api}) and stops it, so that the JVM
+     * writes its class-data archive.
+     */
+    private static Path archive(Path jar, Command command, boolean api) throws Exception {
+        Path archive = Files.createTempDirectory("infernet-cds").resolve(jar.getFileName() + ".jsa");
+        Command dumping = (port, dataDir) -> {
+            List<String> cmd = new ArrayList<>(command.at(port, dataDir));
+            cmd.addAll(1, List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+            return cmd;
+        };
+        readyMillis(dumping, api);
+        if (!Files.isRegularFile(archive)) {
+            throw new IllegalStateException("the JVM wrote no class-data archive for " + jar);
+        }
+        return archive;
+    }
+
+    private static List<String> withArchive(List<String> jvm, Path archive) {
+        List<String> options = new ArrayList<>(jvm);
+        options.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        return options;
     }
 
     /** The options the launcher script uses: distro/jvm.options plus distro/<name>.jvm.options. */
