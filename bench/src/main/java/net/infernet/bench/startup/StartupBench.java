@@ -27,6 +27,12 @@ import java.util.stream.Collectors;
  */
 public final class StartupBench {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
+    /** The archive's warnings (classes it skips) are noise on the console; the launcher silences them too. */
+    private static final List<String> QUIET_CDS = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+
+    /** Milliseconds from launch to the first health answer and to the control plane's first API answer. */
+    private record Ready(long health, long api) {
+    }
 
     private StartupBench() {
     }
@@ -42,8 +48,8 @@ public final class StartupBench {
         Path node = root.resolve("distro/target/node.jar");
 
         // distro/bin/infernet's class-data archive: written by a distribution's first run, mapped by later ones
-        List<String> allInOneCds = withArchive(jvm, archive(allInOne, distributionCommand(jvm, allInOne), true));
-        List<String> nodeCds = withArchive(nodeJvm, archive(node, distributionCommand(nodeJvm, node), false));
+        List<String> allInOneCds = with(jvm, "-XX:SharedArchiveFile=" + archive(jvm, allInOne, true));
+        List<String> nodeCds = with(nodeJvm, "-XX:SharedArchiveFile=" + archive(nodeJvm, node, false));
 
         List<Long> base = new ArrayList<>();
         List<Long> health = new ArrayList<>();
@@ -51,13 +57,13 @@ public final class StartupBench {
         List<Long> healthCds = new ArrayList<>();
         List<Long> apiCds = new ArrayList<>();
         for (int i = 0; i < runs; i++) { // interleaved so all see the same machine load
-            base.add(readyMillis(baselineCommand(jvm, self), false)[0]);
-            long[] ready = readyMillis(distributionCommand(jvm, allInOne), true);
-            health.add(ready[0]);
-            api.add(ready[1]);
-            ready = readyMillis(distributionCommand(allInOneCds, allInOne), true);
-            healthCds.add(ready[0]);
-            apiCds.add(ready[1]);
+            base.add(ready(baselineCommand(jvm, self), false).health());
+            Ready ready = ready(distributionCommand(jvm, allInOne), true);
+            health.add(ready.health());
+            api.add(ready.api());
+            ready = ready(distributionCommand(allInOneCds, allInOne), true);
+            healthCds.add(ready.health());
+            apiCds.add(ready.api());
         }
         long baseRss = idleRssKb(baselineCommand(jvm, self));
         long nodeRss = idleRssKb(distributionCommand(nodeJvm, node));
@@ -81,23 +87,20 @@ public final class StartupBench {
      * Runs the distribution once until it answers (its API too, with {@code api}) and stops it, so that the JVM
      * writes its class-data archive.
      */
-    private static Path archive(Path jar, Command command, boolean api) throws Exception {
+    private static Path archive(List<String> jvm, Path jar, boolean api) throws Exception {
         Path archive = Files.createTempDirectory("infernet-cds").resolve(jar.getFileName() + ".jsa");
-        Command dumping = (port, dataDir) -> {
-            List<String> cmd = new ArrayList<>(command.at(port, dataDir));
-            cmd.addAll(1, List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
-            return cmd;
-        };
-        readyMillis(dumping, api);
+        ready(distributionCommand(with(jvm, "-XX:ArchiveClassesAtExit=" + archive), jar), api);
         if (!Files.isRegularFile(archive)) {
             throw new IllegalStateException("the JVM wrote no class-data archive for " + jar);
         }
         return archive;
     }
 
-    private static List<String> withArchive(List<String> jvm, Path archive) {
+    /** The JVM options plus a class-data archive option, with the archive's console warnings off. */
+    private static List<String> with(List<String> jvm, String archiveOption) {
         List<String> options = new ArrayList<>(jvm);
-        options.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        options.add(archiveOption);
+        options.addAll(QUIET_CDS);
         return options;
     }
 
@@ -131,8 +134,8 @@ public final class StartupBench {
         };
     }
 
-    /** Milliseconds to the first health answer and, with {@code api}, to the control plane's first API answer. */
-    private static long[] readyMillis(Command command, boolean api) throws Exception {
+    /** Starts the command and times its answers; without {@code api} only health is awaited (api = health). */
+    private static Ready ready(Command command, boolean api) throws Exception {
         int port = freePort();
         Path dataDir = Files.createTempDirectory("infernet-bench");
         Files.createDirectories(dataDir.resolve("deploy"));
@@ -145,7 +148,7 @@ public final class StartupBench {
             if (api) {
                 waitFor(port, "/v1/models", 401, p);
             }
-            return new long[] {health, api ? (System.nanoTime() - start) / 1_000_000 : health};
+            return new Ready(health, api ? (System.nanoTime() - start) / 1_000_000 : health);
         } finally {
             stop(p);
         }

@@ -72,7 +72,8 @@ public final class BundleProblems implements FrameworkListener, BundleListener {
      * Names the mandatory requirements of a freshly installed bundle that no installed bundle provides. It only
      * looks providers up and never resolves: resolving here, on the event thread, while the installer (FileInstall,
      * the launcher, a test harness) starts the same bundle makes Felix refuse that start with "Unable to acquire
-     * global lock for resolve". A bundle whose start fails for another reason is reported by its framework event.
+     * global lock for resolve". A start that fails for another reason (a uses conflict, a failing activator) is
+     * recorded when the framework publishes its error event.
      */
     private void checkProviders(Bundle bundle) {
         BundleRevision revision = bundle.adapt(BundleRevision.class);
