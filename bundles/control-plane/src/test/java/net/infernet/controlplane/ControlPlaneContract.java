@@ -299,6 +299,37 @@ abstract class ControlPlaneContract {
     }
 
     @Test
+    void aClaimWhoseNodeNeverOpensItsUploadGoesToAnotherNodeAfter30Seconds() throws Exception {
+        harness(Settings.defaults());
+        TestNode lost = onlineNode(40);
+        Client client = new Client(h.base, h.token("app"));
+        String jobId = json(client.post("/api/v1/jobs", job(false)).body()).get("id").asText();
+        JsonNode job = lost.claim(30_000).orElseThrow(); // ... and the node never uploads (the answer was lost)
+        h.clock.advance(Duration.ofSeconds(29));
+        h.cp.jobs().sweep();
+        assertEquals("processing", h.store.job(jobId).orElseThrow().state().wire());
+        h.clock.advance(Duration.ofSeconds(2));
+        h.cp.jobs().sweep();
+        assertEquals("pending", h.store.job(jobId).orElseThrow().state().wire());
+
+        TestNode second = onlineNode(40);
+        JsonNode again = second.claim(30_000).orElseThrow();
+        assertEquals(jobId, again.get("id").asText());
+        Client.Events sse = client.stream("/api/v1/jobs/" + jobId + "/stream", null);
+        TestNode.Upload up = second.upload(again).text("Par");
+        assertEquals("data: {\"text\":\"Par\"}", sse.nextData());
+        // an upload that started is never taken away while its node is online, however long the job runs
+        h.clock.advance(Duration.ofSeconds(31));
+        h.cp.jobs().sweep();
+        assertEquals("processing", h.store.job(jobId).orElseThrow().state().wire());
+        assertEquals(200, up.text("is").done(10, 2));
+        assertEquals("data: {\"text\":\"is\"}", sse.nextData());
+        assertEquals("data: [DONE]", sse.nextData());
+        assertEquals(second.nodeId, json(client.get("/api/v1/jobs/" + jobId).body()).get("node_id").asText());
+        assertEquals(401, lost.upload(job).text("late").finish(), "the lost claim's stream token is void");
+    }
+
+    @Test
     void aControlPlaneRestartLosesNoJob() throws Exception {
         harness(Settings.defaults());
         TestNode node = onlineNode(40);

@@ -73,6 +73,15 @@ public interface Store extends AutoCloseable {
     /** Any non-terminal state → failed. */
     boolean failJob(String jobId, Optional<Integer> attempt, String error, String errorMessage, Instant at);
 
+    /**
+     * The node opened the upload of the job's current attempt: records when (the first time only) and returns the
+     * job, or empty when the job is not processing under that stream token.
+     */
+    Optional<JobRecord> startUpload(String jobId, String streamTokenHash, Instant at);
+
+    /** Processing jobs claimed before {@code claimedBefore} whose node has not opened the upload. */
+    List<JobRecord> claimsNotStarted(Instant claimedBefore);
+
     /** processing → pending for another node (the node went away); bumps the attempt. */
     boolean requeueJob(String jobId, int attempt);
 

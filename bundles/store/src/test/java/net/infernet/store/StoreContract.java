@@ -113,6 +113,34 @@ abstract class StoreContract {
     }
 
     @Test
+    void aClaimWhoseUploadNeverStartsIsFoundUntilTheNodeOpensItsUpload() {
+        JobRecord job = newJob("m");
+        store().insertJob(job);
+        NodeRecord a = store().registerNode(newNode("m"));
+        NodeRecord b = store().registerNode(newNode("m"));
+        store().claimJob(job.id(), a.id(), "h1", T0).orElseThrow();
+        assertFalse(notStarted(T0).contains(job.id()), "claimed at T0, not before it");
+        assertTrue(notStarted(T0.plusSeconds(31)).contains(job.id()));
+        assertTrue(store().startUpload(job.id(), "wrong", T0.plusSeconds(1)).isEmpty(), "another stream token");
+        assertTrue(notStarted(T0.plusSeconds(31)).contains(job.id()));
+        assertEquals(job.id(), store().startUpload(job.id(), "h1", T0.plusSeconds(1)).orElseThrow().id());
+        assertTrue(store().startUpload(job.id(), "h1", T0.plusSeconds(2)).isPresent(), "a second upload is let in");
+        assertFalse(notStarted(T0.plusSeconds(31)).contains(job.id()));
+        // the next attempt starts over: its node has to open its own upload
+        assertTrue(store().requeueJob(job.id(), 0));
+        assertTrue(store().startUpload(job.id(), "h1", T0.plusSeconds(3)).isEmpty(), "a pending job has no upload");
+        store().claimJob(job.id(), b.id(), "h2", T0.plusSeconds(40)).orElseThrow();
+        assertTrue(notStarted(T0.plusSeconds(71)).contains(job.id()));
+        assertTrue(store().startUpload(job.id(), "h1", T0.plusSeconds(41)).isEmpty(), "the old attempt's token");
+        store().startUpload(job.id(), "h2", T0.plusSeconds(41)).orElseThrow();
+        assertFalse(notStarted(T0.plusSeconds(71)).contains(job.id()));
+    }
+
+    private List<String> notStarted(Instant claimedBefore) {
+        return store().claimsNotStarted(claimedBefore).stream().map(JobRecord::id).toList();
+    }
+
+    @Test
     void pendingJobsComeOldestFirstAndTheCallerSeesOnlyItsOwnJobs() {
         JobRecord first = JobRecord.pending(uid("job_"), "tok_a", "c", "m", "{}", Optional.empty(), T0);
         JobRecord second = JobRecord.pending(uid("job_"), "tok_a", "c", "m", "{}", Optional.empty(), T0.plusSeconds(1));

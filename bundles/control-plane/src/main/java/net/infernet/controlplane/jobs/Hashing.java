@@ -27,9 +27,4 @@ public final class Hashing {
         RANDOM.nextBytes(b);
         return HexFormat.of().formatHex(b);
     }
-
-    /** Constant-time comparison of two hex digests. */
-    public static boolean same(String a, String b) {
-        return MessageDigest.isEqual(a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
-    }
 }

@@ -62,6 +62,11 @@ public final class JobService implements AutoCloseable {
     private long backlogGeneration; // guarded by this; bumped whenever a job is stored pending
     private volatile NodesSnapshot nodes;
     private static final Duration NODES_TTL = Duration.ofSeconds(1);
+    /**
+     * A node opens a job's upload as soon as it has the claim answer, before its engine starts: a claim without an
+     * upload after this long was lost on the way (docs/protocol.md), and the job goes to another node.
+     */
+    static final Duration UPLOAD_START_TIMEOUT = Duration.ofSeconds(30);
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "infernet-jobs");
         t.setDaemon(true);
@@ -417,12 +422,12 @@ public final class JobService implements AutoCloseable {
      * the node dropped: listeners get {@code node_disconnected} and the job goes back to pending for another node.
      */
     public Upload upload(String jobId, String streamToken) {
-        JobRecord job = store.job(jobId).orElseThrow(() -> notFound(jobId));
-        if (job.state() != JobState.PROCESSING || job.streamTokenHash().isEmpty()
-                || !Hashing.same(job.streamTokenHash().get(), Hashing.sha256Hex(streamToken))) {
+        Optional<JobRecord> job = store.startUpload(jobId, Hashing.sha256Hex(streamToken), clock.instant());
+        if (job.isEmpty()) {
+            store.job(jobId).orElseThrow(() -> notFound(jobId));
             throw new InfernetException(ErrorCode.UNAUTHORIZED, "invalid or expired stream token for job " + jobId);
         }
-        return new Upload(job, live.computeIfAbsent(jobId, k -> new LiveJob()));
+        return new Upload(job.get(), live.computeIfAbsent(jobId, k -> new LiveJob()));
     }
 
     /** One node's upload of one attempt, fed line by line (from blocking or non-blocking reads). */
@@ -557,7 +562,10 @@ public final class JobService implements AutoCloseable {
         }
     }
 
-    /** Fails jobs past the timeout, re-queues jobs of nodes gone silent, and dispatches what is pending. */
+    /**
+     * Fails jobs past the timeout, re-queues jobs of nodes gone silent and claims whose node never opened the
+     * upload, and dispatches what is pending.
+     */
     public void sweep() {
         Instant now = clock.instant();
         Instant deadline = now.minus(settings.jobTimeout());
@@ -585,6 +593,11 @@ public final class JobService implements AutoCloseable {
                     }
                 }
             }
+        }
+        for (JobRecord j : store.claimsNotStarted(now.minus(UPLOAD_START_TIMEOUT))) {
+            // the claim answer never reached the node, or the node could not reach us: the job is not at fault
+            nodeDropped(j, live.computeIfAbsent(j.id(), k -> new LiveJob()),
+                    "Node did not start the job within " + UPLOAD_START_TIMEOUT.toSeconds() + " s");
         }
         finishedElsewhere(open);
         dispatch();

@@ -222,9 +222,27 @@ public class JdbcStore implements Store {
     }
 
     @Override
+    public Optional<JobRecord> startUpload(String jobId, String streamTokenHash, Instant at) {
+        // the hash of a random 256-bit token: comparing it in SQL leaks nothing that helps forge the token
+        return db.tx(c -> update(c, "UPDATE jobs SET upload_started_at = COALESCE(upload_started_at, ?) "
+                + "WHERE id = ? AND state = 'processing' AND stream_token_hash = ?", at.toEpochMilli(), jobId,
+                streamTokenHash) == 1
+                ? one(c, "SELECT " + JOB_COLUMNS + " FROM jobs WHERE id = ?", JdbcStore::jobRow, jobId)
+                : Optional.empty());
+    }
+
+    @Override
+    public List<JobRecord> claimsNotStarted(Instant claimedBefore) {
+        return db.tx(c -> all(c, "SELECT " + JOB_COLUMNS + " FROM jobs WHERE state = 'processing' "
+                + "AND upload_started_at IS NULL AND started_at < ? ORDER BY created_at", JdbcStore::jobRow,
+                claimedBefore.toEpochMilli()));
+    }
+
+    @Override
     public boolean requeueJob(String jobId, int attempt) {
         return db.tx(c -> update(c, "UPDATE jobs SET state = 'pending', node_id = NULL, stream_token_hash = NULL, "
-                + "started_at = NULL, attempt = attempt + 1 WHERE id = ? AND state = 'processing' AND attempt = ?",
+                + "started_at = NULL, upload_started_at = NULL, attempt = attempt + 1 "
+                + "WHERE id = ? AND state = 'processing' AND attempt = ?",
                 jobId, attempt) == 1);
     }
 
