@@ -24,7 +24,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -96,8 +99,8 @@ public final class StreamingLoadBench {
         node.start();
 
         System.out.printf("engine: %d tokens, %d ms apart; one JVM, loopback%n", tokens, intervalMs);
-        System.out.printf("%8s %-9s %9s %9s %9s %9s %12s%n", "streams", "path", "ttft p50", "ttft p99", "itl p50",
-                "itl p99", "tokens/s");
+        System.out.printf("%8s %-9s %9s %9s %9s %9s %12s %10s%n", "streams", "path", "ttft p50", "ttft p99", "itl p50",
+                "itl p99", "tokens/s", "slowest");
         for (int n : levels) {
             // warm-up, both paths, until ~300 streams went each way: one round of 10 leaves the relay's code
             // (Jetty, Jackson, H2, the job service) interpreted and measures the JIT instead of the relay
@@ -108,6 +111,9 @@ public final class StreamingLoadBench {
             Result direct = run(n, engineUri, null, tokens, threads);
             Result relayed = run(n, null, base, tokens, threads);
             System.out.printf("load average before the measured rounds: %s%n", loadAverage());
+            if (!PROBLEMS.isEmpty()) {
+                System.out.printf("problems so far, warm-up included: %s%n", new TreeMap<>(PROBLEMS));
+            }
             direct.print(n, "direct");
             relayed.print(n, "relayed");
             System.out.printf("%8d %-9s %8.2fms %8.2fms %8.2fms %8.2fms%n", n, "added",
@@ -153,6 +159,7 @@ public final class StreamingLoadBench {
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setAcceptQueueSize(4096);
+        connector.setIdleTimeout(60_000); // as the distributions' HTTP server (org.apache.felix.http.timeout)
         server.addConnector(connector);
         ServletContextHandler ctx = new ServletContextHandler();
         ctx.setContextPath("/");
@@ -193,6 +200,7 @@ public final class StreamingLoadBench {
             LAST_SENT.set(sent);
             http.sendAsync(req, HttpResponse.BodyHandlers.fromLineSubscriber(new Flow.Subscriber<String>() {
                 long last = -1;
+                int count;
 
                 @Override
                 public void onSubscribe(Flow.Subscription s) {
@@ -202,6 +210,10 @@ public final class StreamingLoadBench {
                 @Override
                 public void onNext(String line) {
                     // tokens only: the engine's {"t":…} or the relay's {"text":…}, not a node_disconnected event
+                    if (line.startsWith("data: {\"error")) {
+                        PROBLEMS.merge("client error event " + line.substring(0, Math.min(80, line.length())), 1,
+                                Integer::sum);
+                    }
                     if (!line.startsWith("data: {\"t")) {
                         return;
                     }
@@ -213,6 +225,7 @@ public final class StreamingLoadBench {
                         result.itl(now - last);
                     }
                     result.tokens.incrementAndGet();
+                    count++;
                     last = now;
                 }
 
@@ -224,9 +237,14 @@ public final class StreamingLoadBench {
 
                 @Override
                 public void onComplete() {
+                    result.finished(sent, tokens, count);
                     done.countDown();
                 }
-            })).exceptionally(t -> {
+            })).thenAccept(r -> {
+                if (r.statusCode() != 200) {
+                    PROBLEMS.merge("client answered " + r.statusCode(), 1, Integer::sum);
+                }
+            }).exceptionally(t -> {
                 result.errors.incrementAndGet();
                 done.countDown();
                 return null;
@@ -245,6 +263,11 @@ public final class StreamingLoadBench {
         }
     }
 
+    /**
+     * What went wrong in any round (warm-up included), counted by kind: a client's non-200 answer or error event, a
+     * stream that ended short, a node claim or upload that failed. Printed with each level's results.
+     */
+    static final Map<String, Integer> PROBLEMS = new ConcurrentHashMap<>();
     static final AtomicLong LAST_SENT = new AtomicLong();
     static final boolean TRACE = Boolean.getBoolean("bench.trace");
 
@@ -267,7 +290,18 @@ public final class StreamingLoadBench {
         final List<Long> itl = Collections.synchronizedList(new ArrayList<>());
         final AtomicLong tokens = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
+        final AtomicLong incomplete = new AtomicLong();
+        final AtomicLong slowestNanos = new AtomicLong();
         long wallNanos;
+
+        /** A stream ended: was it whole, and how long did it take from the request. */
+        void finished(long sent, int expected, int got) {
+            if (got < expected) {
+                PROBLEMS.merge(got == 0 ? "stream ended with no token" : "stream ended short", 1, Integer::sum);
+                incomplete.incrementAndGet();
+            }
+            slowestNanos.accumulateAndGet(System.nanoTime() - sent, Math::max);
+        }
 
         void ttft(long nanos) {
             ttft.add(nanos);
@@ -298,9 +332,10 @@ public final class StreamingLoadBench {
         }
 
         void print(int n, String path) {
-            System.out.printf("%8d %-9s %8.2fms %8.2fms %8.2fms %8.2fms %12.0f%s%n", n, path, ttftP(50), ttftP(99),
-                    itlP(50), itlP(99), tokens.get() / (wallNanos / 1e9),
-                    errors.get() > 0 ? "  errors=" + errors.get() : "");
+            System.out.printf("%8d %-9s %8.2fms %8.2fms %8.2fms %8.2fms %12.0f %9.2fs%s%s%n", n, path, ttftP(50),
+                    ttftP(99), itlP(50), itlP(99), tokens.get() / (wallNanos / 1e9), slowestNanos.get() / 1e9,
+                    errors.get() > 0 ? "  errors=" + errors.get() : "",
+                    incomplete.get() > 0 ? "  incomplete=" + incomplete.get() : "");
         }
     }
 
@@ -376,6 +411,7 @@ public final class StreamingLoadBench {
                     if (!running.get()) {
                         return;
                     }
+                    PROBLEMS.merge("node claim or upload failed: " + e, 1, Integer::sum);
                 }
             }
         }
@@ -391,13 +427,17 @@ public final class StreamingLoadBench {
                 try {
                     relayEngine(out);
                 } catch (IOException engineFailed) {
+                    PROBLEMS.merge("node engine call failed: " + engineFailed, 1, Integer::sum);
                     // as the node daemon does when its engine fails under it: the job is not at fault, give it back
                     // (an overloaded loopback refuses some connections at 1,000 streams)
                     out.write("{\"error\":\"backend_error\",\"message\":\"engine failed\",\"requeue\":true}\n"
                             .getBytes(StandardCharsets.UTF_8));
                 }
             }
-            up.getResponseCode();
+            int status = up.getResponseCode();
+            if (status != 200) {
+                PROBLEMS.merge("node upload answered " + status, 1, Integer::sum);
+            }
         }
 
         private void relayEngine(OutputStream out) throws IOException {
