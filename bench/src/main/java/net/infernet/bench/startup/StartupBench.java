@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
 /**
  * Start-up and idle-memory benchmark (issue 2): from {@code java -jar all-in-one.jar} to the first successful
  * {@code GET /api/v1/health}, and the resident memory of an idle node distribution, each measured side by side
- * with {@link BaselineHealthServer} in the same run. Both use the JVM options of {@code distro/jvm.options}. The
+ * with {@link BaselineHealthServer} in the same run. Both use the distribution's JVM options, as the launcher does
+ * ({@code distro/jvm.options} plus {@code distro/<name>.jvm.options}; the memory baseline only the first). The
  * health endpoint answers as soon as the HTTP server runs, before the roles have started; the time until the
  * control plane's API answers too (an unauthenticated {@code GET /v1/models} gets its 401) is printed beside it.
  * Each distribution is measured on a first start and with the class-data archive that {@code distro/bin/infernet}
@@ -43,12 +44,15 @@ public final class StartupBench {
         List<String> jvm = jvmOptions(root, "jvm.options");
         List<String> nodeJvm = new ArrayList<>(jvm);
         nodeJvm.addAll(jvmOptions(root, "node.jvm.options"));
+        List<String> allInOneJvm = new ArrayList<>(jvm);
+        allInOneJvm.addAll(jvmOptions(root, "all-in-one.jvm.options"));
         String self = Path.of(StartupBench.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         Path allInOne = root.resolve("distro/target/all-in-one.jar");
         Path node = root.resolve("distro/target/node.jar");
 
         // distro/bin/infernet's class-data archive: written by a distribution's first run, mapped by later ones
-        List<String> allInOneCds = with(jvm, "-XX:SharedArchiveFile=" + archive(jvm, allInOne, true));
+        List<String> allInOneCds = with(allInOneJvm,
+                "-XX:SharedArchiveFile=" + archive(allInOneJvm, allInOne, true));
         List<String> nodeCds = with(nodeJvm, "-XX:SharedArchiveFile=" + archive(nodeJvm, node, false));
 
         List<Long> base = new ArrayList<>();
@@ -57,8 +61,8 @@ public final class StartupBench {
         List<Long> healthCds = new ArrayList<>();
         List<Long> apiCds = new ArrayList<>();
         for (int i = 0; i < runs; i++) { // interleaved so all see the same machine load
-            base.add(ready(baselineCommand(jvm, self), false).health());
-            Ready ready = ready(distributionCommand(jvm, allInOne), true);
+            base.add(ready(baselineCommand(allInOneJvm, self), false).health());
+            Ready ready = ready(distributionCommand(allInOneJvm, allInOne), true);
             health.add(ready.health());
             api.add(ready.api());
             ready = ready(distributionCommand(allInOneCds, allInOne), true);
