@@ -306,11 +306,9 @@ abstract class ControlPlaneContract {
         String jobId = json(client.post("/api/v1/jobs", job(false)).body()).get("id").asText();
         JsonNode job = lost.claim(30_000).orElseThrow(); // ... and the node never uploads (the answer was lost)
         h.clock.advance(Duration.ofSeconds(29));
-        h.cp.jobs().sweep();
-        assertEquals("processing", h.store.job(jobId).orElseThrow().state().wire());
+        assertEquals("processing", stateAfterSweep(jobId));
         h.clock.advance(Duration.ofSeconds(2));
-        h.cp.jobs().sweep();
-        assertEquals("pending", h.store.job(jobId).orElseThrow().state().wire());
+        assertEquals("pending", stateAfterSweep(jobId));
 
         TestNode second = onlineNode(40);
         JsonNode again = second.claim(30_000).orElseThrow();
@@ -320,13 +318,17 @@ abstract class ControlPlaneContract {
         assertEquals("data: {\"text\":\"Par\"}", sse.nextData());
         // an upload that started is never taken away while its node is online, however long the job runs
         h.clock.advance(Duration.ofSeconds(31));
-        h.cp.jobs().sweep();
-        assertEquals("processing", h.store.job(jobId).orElseThrow().state().wire());
+        assertEquals("processing", stateAfterSweep(jobId));
         assertEquals(200, up.text("is").done(10, 2));
         assertEquals("data: {\"text\":\"is\"}", sse.nextData());
         assertEquals("data: [DONE]", sse.nextData());
         assertEquals(second.nodeId, json(client.get("/api/v1/jobs/" + jobId).body()).get("node_id").asText());
         assertEquals(401, lost.upload(job).text("late").finish(), "the lost claim's stream token is void");
+    }
+
+    private String stateAfterSweep(String jobId) {
+        h.cp.jobs().sweep();
+        return h.store.job(jobId).orElseThrow().state().wire();
     }
 
     @Test
