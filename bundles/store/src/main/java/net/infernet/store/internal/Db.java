@@ -27,7 +27,7 @@ final class Db implements AutoCloseable {
     private final String url;
     private final Properties props = new Properties();
     /** How long a transaction waits for a connection when all are in use. */
-    static final long BORROW_TIMEOUT_SECONDS = 30;
+    private static final long BORROW_TIMEOUT_SECONDS = 30;
     private final BlockingQueue<Connection> idle;
     private final Semaphore permits;
     private final String kind;

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import net.infernet.store.Stores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +39,7 @@ class DbTest {
                             rs.next();
                             maxSessions.accumulateAndGet(rs.getInt(1), Math::max);
                         }
-                        java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // held, as by a request
+                        LockSupport.parkNanos(2_000_000); // held, as by a request
                         return 1;
                     })));
                 }
