@@ -66,7 +66,7 @@ public final class JobService implements AutoCloseable {
      * A node opens a job's upload as soon as it has the claim answer, before its engine starts: a claim without an
      * upload after this long was lost on the way (docs/protocol.md), and the job goes to another node.
      */
-    static final Duration UPLOAD_START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration UPLOAD_START_TIMEOUT = Duration.ofSeconds(30);
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "infernet-jobs");
         t.setDaemon(true);
@@ -420,6 +420,7 @@ public final class JobService implements AutoCloseable {
      * Starts relaying one attempt's NDJSON upload: {@code {"text":..}} lines go to listeners as they arrive; the last
      * line is {@code {"done":true,...}} or {@code {"error":..}}. A connection that ends before the last line means
      * the node dropped: listeners get {@code node_disconnected} and the job goes back to pending for another node.
+     * Checking the stream token and recording that the upload started (see {@link #sweep}) is one store transaction.
      */
     public Upload upload(String jobId, String streamToken) {
         Optional<JobRecord> job = store.startUpload(jobId, Hashing.sha256Hex(streamToken), clock.instant());
