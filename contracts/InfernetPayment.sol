@@ -2,12 +2,17 @@
 pragma solidity ^0.8.24;
 
 /// @title Infernet payment contract: client escrow in USDC, redemption of Compute Payment Receipts, operator payouts.
+/// Version 2 (EIP-712 domain version "2"): receipts are de-duplicated by job serial across all nodes. Version 1
+/// de-duplicated by node and serial, so two nodes' receipts for one job were both redeemable (docs/payments.md,
+/// "Contract versions").
 /// @notice Guarantees (see docs/payments.md):
 ///  - escrow leaves only through (a) a receipt signed by a registered node key AND countersigned by the platform
 ///    signer, paid to the node's operator minus the platform fee, or (b) a withdrawal by an address linked to the
 ///    client account, 24 hours after it was requested;
 ///  - an operator balance leaves only through withdraw() by that operator, to its payout address;
-///  - every receipt is redeemed at most once (bitmap per node address and serial);
+///  - every job is paid at most once: a receipt's serial is its job's number, which the control plane assigns
+///    when it accepts the job and keeps when the job runs again, and each serial is redeemed at most once (one
+///    bitmap for all nodes), so a second receipt for the same job (a re-run after a crash, another node) reverts;
 ///  - no owner function moves escrow or operator balances; the fee is bounded by MAX_FEE_BPS.
 contract InfernetPayment {
     // ---------------------------------------------------------------- types and constants
@@ -74,8 +79,8 @@ contract InfernetPayment {
     mapping(bytes32 => mapping(address => bool)) public isPayer;
     mapping(bytes32 => EscrowWithdrawal) public pendingEscrowWithdrawal;
     mapping(address => Node) public nodes;
-    /// node address => serial / 256 => bit set per redeemed serial
-    mapping(address => mapping(uint256 => uint256)) public redeemedBitmap;
+    /// job serial / 256 => bit set per redeemed serial (one bitmap for every node: a job is paid once)
+    mapping(uint256 => uint256) public redeemedBitmap;
     /// operator => redeemed, not yet withdrawn micro-USDC
     mapping(address => uint256) public balanceOf;
     mapping(address => address) public payoutAddressOf;
@@ -89,8 +94,8 @@ contract InfernetPayment {
     event EscrowWithdrawn(bytes32 indexed client, address indexed payer, uint256 amount);
     event NodeRegistered(address indexed node, address indexed operator);
     event NodeRotated(address indexed oldNode, address indexed newNode, address indexed operator, uint64 oldValidUntil);
-    /// One per redeemed-bitmap word a batch writes: `bits` are the serials wordIndex * 256 + i newly redeemed.
-    event SerialsRedeemed(address indexed node, uint256 indexed wordIndex, uint256 bits);
+    /// One per redeemed-bitmap word a batch writes: `bits` are the job serials wordIndex * 256 + i newly redeemed.
+    event SerialsRedeemed(uint256 indexed wordIndex, uint256 bits);
     /// One per run of consecutive receipts of the same client in a batch: the escrow charged.
     event EscrowCharged(bytes32 indexed client, uint256 amount);
     /// One per run of consecutive receipts of the same node in a batch: what its operator was credited.
@@ -114,7 +119,7 @@ contract InfernetPayment {
     error NodeKeyExpired(uint256 index, address node);
     error BadNodeSignature(uint256 index);
     error BadPlatformSignature(uint256 index);
-    error AlreadyRedeemed(uint256 index, address node, uint256 serial);
+    error AlreadyRedeemed(uint256 index, bytes32 jobId, uint256 serial);
     error InsufficientEscrow(bytes32 client, uint256 needed, uint256 available);
     error NotLinkedPayer();
     error SignatureExpired();
@@ -184,7 +189,7 @@ contract InfernetPayment {
     }
 
     function _buildDomainSeparator() private view returns (bytes32) {
-        return keccak256(abi.encode(DOMAIN_TYPEHASH, keccak256("Infernet"), keccak256("1"), block.chainid, address(this)));
+        return keccak256(abi.encode(DOMAIN_TYPEHASH, keccak256("Infernet"), keccak256("2"), block.chainid, address(this)));
     }
 
     function _typedDigest(bytes32 ds, bytes32 structHash) private pure returns (bytes32 digest) {
@@ -343,8 +348,9 @@ contract InfernetPayment {
         emit NodeRotated(oldNode, newNode, o.operator, until);
     }
 
-    function isRedeemed(address node, uint256 serial) external view returns (bool) {
-        return redeemedBitmap[node][serial >> 8] & (1 << (serial & 0xff)) != 0;
+    /// Whether the job with this serial has been paid (by any node's receipt).
+    function isRedeemed(uint256 serial) external view returns (bool) {
+        return redeemedBitmap[serial >> 8] & (1 << (serial & 0xff)) != 0;
     }
 
     // ---------------------------------------------------------------- redemption
@@ -392,7 +398,6 @@ contract InfernetPayment {
 
             if (node != run.node) {
                 _flushNode(run);
-                _flushWord(run);
                 Node memory n = nodes[node];
                 if (n.operator == address(0)) revert UnknownNode(i, node);
                 if (block.timestamp > n.validUntil) revert NodeKeyExpired(i, node);
@@ -403,11 +408,11 @@ contract InfernetPayment {
             if (wordIndex != run.wordIndex) {
                 _flushWord(run);
                 run.wordIndex = wordIndex;
-                run.word = redeemedBitmap[node][wordIndex];
+                run.word = redeemedBitmap[wordIndex];
                 run.wordBefore = run.word;
             }
             uint256 bit = 1 << (serial & 0xff);
-            if (run.word & bit != 0) revert AlreadyRedeemed(i, node, serial);
+            if (run.word & bit != 0) revert AlreadyRedeemed(i, r.jobId, serial);
             run.word |= bit;
 
             bytes32 client = r.client;
@@ -441,8 +446,8 @@ contract InfernetPayment {
 
     function _flushWord(Run memory run) private {
         if (run.wordIndex != type(uint256).max) {
-            redeemedBitmap[run.node][run.wordIndex] = run.word;
-            emit SerialsRedeemed(run.node, run.wordIndex, run.word ^ run.wordBefore);
+            redeemedBitmap[run.wordIndex] = run.word;
+            emit SerialsRedeemed(run.wordIndex, run.word ^ run.wordBefore);
             run.wordIndex = type(uint256).max;
         }
     }

@@ -56,7 +56,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * (p50/p99), the added inter-token latency (p50/p99) and relayed tokens per second.
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar net.infernet.bench.controlplane.StreamingLoadBench
- * [tokens=32] [intervalMs=20] [concurrency...=100 1000]}
+ * [tokens=32] [intervalMs=20] [concurrency...=100 1000]}; {@code -Dinfernet.bench.h2=;WRITE_DELAY=500;...}
+ * appends H2 settings to the store's URL
  *
  * <p>Everything runs in one JVM on loopback: clients, control plane (Jetty + H2), node workers and engine share the
  * machine, so the numbers are an upper bound of what the relay adds.
@@ -87,7 +88,10 @@ public final class StreamingLoadBench {
         HttpServer engine = engine(tokens, intervalMs, threads);
         URI engineUri = URI.create("http://127.0.0.1:" + engine.getAddress().getPort() + "/generate");
         Path dir = Files.createTempDirectory("infernet-bench");
-        Store store = Stores.open(Stores.h2Url(dir), Optional.empty(), Optional.empty(), 16);
+        // -Dinfernet.bench.h2=";WRITE_DELAY=500;RETENTION_TIME=45000" measures H2's defaults instead of the store's
+        // durable settings (docs/benchmarks.md, "What durability costs")
+        Store store = Stores.open(Stores.h2Url(dir) + System.getProperty("infernet.bench.h2", ""), Optional.empty(),
+                Optional.empty(), 16);
         ControlPlane cp = ControlPlane.create(store, Settings.defaults().withRateLimit(1_000_000), Clock.systemUTC(),
                 NodeKey.generate(new SecureRandom()), LeastLoadedRouter::new, Optional::empty, true);
         Server server = controlPlaneServer(cp);

@@ -85,7 +85,7 @@ public final class GasBench {
         System.out.println("| receipts per redeem tx | clients in batch | gas of the tx | gas per receipt |");
         System.out.println("|---:|---:|---:|---:|");
         long serial = 0;
-        long first = redeem(chain, domain, node, platform, serial, 1, 1, false);
+        long first = redeem(chain, domain, node, platform, serial, 1, 1, false, 1);
         serial += 1;
         System.out.printf("| 1 (first ever: fresh bitmap word, balances) | 1 | %,d | %,d |%n", first, first);
         for (int clients : new int[] {1, 4}) {
@@ -97,7 +97,7 @@ public final class GasBench {
                     if (clients > n) {
                         continue;
                     }
-                    long gas = redeem(chain, domain, node, platform, serial, n, clients, grouped);
+                    long gas = redeem(chain, domain, node, platform, serial, n, clients, grouped, 1);
                     serial += n;
                     System.out.printf("| %d | %d%s | %,d | %,d |%n", n, clients,
                             clients == 1 ? "" : grouped ? " grouped by client (as payout() sends them)"
@@ -105,15 +105,23 @@ public final class GasBench {
                 }
             }
         }
+        // serials are the jobs' (contract version 2): a node's receipts interleave with the other nodes' jobs
+        for (int nodes : new int[] {10, 100}) {
+            long gas = redeem(chain, domain, node, platform, serial, 100, 1, false, nodes);
+            serial += 100L * nodes;
+            System.out.printf("| 100 (one node of %d: every %dth job serial) | 1 | %,d | %,d |%n", nodes, nodes, gas,
+                    gas / 100);
+        }
     }
 
     private static long redeem(EvmChain chain, ReceiptDomain domain, NodeKey node, NodeKey platform, long serial,
-            int n, int clients, boolean grouped) {
+            int n, int clients, boolean grouped, int stride) {
         List<Receipt> receipts = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String client = "client_" + (char) ('a' + i % clients);
-            Receipt r = new Receipt("job_" + (serial + i), node.publicKeyHex(), client, "llama-3.1-8b-instruct", 812,
-                    256, Instant.parse("2026-11-22T10:00:00Z"), new BigDecimal("0.00156"), "anvil", serial + i,
+            long s = serial + (long) i * stride;
+            Receipt r = new Receipt("job_" + s, node.publicKeyHex(), client, "llama-3.1-8b-instruct", 812,
+                    256, Instant.parse("2026-11-22T10:00:00Z"), new BigDecimal("0.00156"), "anvil", s,
                     Optional.empty(), Optional.empty());
             receipts.add(Receipts.countersign(Receipts.signAsNode(r, node, domain), platform, domain));
         }

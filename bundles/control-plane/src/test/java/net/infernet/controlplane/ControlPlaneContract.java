@@ -96,7 +96,7 @@ abstract class ControlPlaneContract {
         assertEquals(1.0, job.get("top_p").asDouble());
         assertEquals("What is the capital of France?", job.get("messages").get(0).get("content").asText());
         assertEquals("none", job.get("chain").asText());
-        assertEquals(1, job.get("receipt_serial").asLong());
+        assertTrue(job.get("receipt_serial").asLong() > 0, "the job's own receipt serial");
 
         TestNode.Upload up = node.upload(job);
         up.text("Paris");
@@ -108,6 +108,9 @@ abstract class ControlPlaneContract {
         assertEquals("<EOF>", sse.nextData());
 
         String jobId = job.get("id").asText();
+        // the stream named its job first, in a header and in its first event
+        assertEquals(jobId, sse.response.headers().firstValue("X-Infernet-Job-Id").orElseThrow());
+        assertEquals(jobId, sse.announcedJobId());
         JsonNode view = json(client.get("/api/v1/jobs/" + jobId).body());
         assertEquals("completed", view.get("status").asText());
         assertEquals("Paris is the capital.", view.at("/result/content").asText());
@@ -118,8 +121,8 @@ abstract class ControlPlaneContract {
         // the node signs its receipt; the control plane prices, verifies, countersigns and credits it
         BigDecimal value = Pricing.value(model, 24, 8);
         Receipt r = new Receipt(jobId, node.key.publicKeyHex(), job.get("client_pubkey").asText(), model, 24, 8,
-                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), value, "none", 1,
-                Optional.empty(), Optional.empty());
+                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), value, "none",
+                job.get("receipt_serial").asLong(), Optional.empty(), Optional.empty());
         Receipt signed = Receipts.signAsNode(r, node.key, ReceiptDomain.NONE);
         ObjectNode body = TestNode.JSON.createObjectNode();
         body.put("node_id", node.nodeId);
@@ -193,8 +196,8 @@ abstract class ControlPlaneContract {
             java.io.BufferedReader vr = new java.io.BufferedReader(new java.io.InputStreamReader(
                     vanishing.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
             String l;
-            while ((l = vr.readLine()) != null && !l.startsWith("data: ")) {
-                // headers and keep-alives
+            while ((l = vr.readLine()) != null && !l.startsWith("data: {\"text\"")) {
+                // headers, the job's announcement and keep-alives
             }
             assertEquals("data: {\"text\":\"first\"}", l);
             vanishing.close();
@@ -296,6 +299,95 @@ abstract class ControlPlaneContract {
         assertEquals(second.nodeId, view.get("node_id").asText());
         // the dead node's old stream token no longer works
         assertEquals(401, first.upload(job).text("late").finish());
+    }
+
+    @Test
+    void aDeadNodesOpenClaimIsNeverHandedTheJobItDroppedAnIdleNodeGetsItAtOnce() throws Exception {
+        harness(Settings.defaults());
+        TestNode dying = onlineNode(40);
+        TestNode idle = onlineNode(40);
+        Client client = new Client(h.base, h.token("app"));
+        String jobId = json(client.post("/api/v1/jobs", job(false)).body()).get("id").asText();
+        JsonNode job = claimFor(dying, jobId);
+        TestNode.Upload up = dying.upload(job).text("Par");
+        // the dying node still has a claim open for its next slot, the idle node has one too
+        CompletableFuture<Optional<JsonNode>> staleClaim = claimAsync(dying);
+        CompletableFuture<Optional<JsonNode>> idleClaim = claimAsync(idle);
+        awaitOpenClaims(2);
+        long t0 = System.nanoTime();
+        up.kill();
+        assertEquals(jobId, idleClaim.get(10, java.util.concurrent.TimeUnit.SECONDS).orElseThrow().get("id").asText());
+        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(10).toNanos(), "not the 30 s claim timeout");
+        assertEquals(Optional.empty(), staleClaim.get(10, java.util.concurrent.TimeUnit.SECONDS),
+                "the dead node's claim was answered empty, not handed the job");
+    }
+
+    @Test
+    void aJobThatMovesOnClosesItsOldAttemptsUploadSoTheNodeStops() throws Exception {
+        harness(Settings.defaults());
+        TestNode silent = onlineNode(40);
+        Client client = new Client(h.base, h.token("app"));
+        String jobId = json(client.post("/api/v1/jobs", job(false)).body()).get("id").asText();
+        TestNode.Upload up = silent.upload(silent.claim(30_000).orElseThrow()).text("Par");
+        Client.Events sse = client.stream("/api/v1/jobs/" + jobId + "/stream", null);
+        assertEquals("data: {\"text\":\"Par\"}", sse.nextData()); // the upload is open on the control plane
+        // the node's heartbeats stop reaching the control plane, but its upload is still open
+        h.clock.advance(Duration.ofSeconds(91));
+        assertEquals("pending", stateAfterSweep(jobId));
+        assertEquals(401, up.finish(), "the old attempt's upload was answered and closed");
+    }
+
+    @Test
+    void keepAliveLinesHoldAnUploadOpenWithoutReachingAnyClient() throws Exception {
+        harness(Settings.defaults());
+        TestNode node = onlineNode(40);
+        Client client = new Client(h.base, h.token("app"));
+        CompletableFuture<Optional<JsonNode>> claim = claimAsync(node);
+        Client.Events sse = client.stream("/api/v1/jobs", job(true));
+        TestNode.Upload up = node.upload(claim.get().orElseThrow());
+        up.line("{\"keepalive\":true}").line("{\"keepalive\":true}").text("late");
+        assertEquals("data: {\"text\":\"late\"}", sse.nextData());
+        assertEquals(200, up.done(3, 1));
+        assertEquals("data: [DONE]", sse.nextData());
+    }
+
+    @Test
+    void aRequestTheEngineRefusesFailsTheJobAsABadRequest() throws Exception {
+        harness(Settings.defaults());
+        TestNode node = onlineNode(40);
+        Client client = new Client(h.base, h.token("app"));
+        String jobId = json(client.post("/api/v1/jobs", job(false)).body()).get("id").asText();
+        TestNode.Upload up = node.upload(node.claim(30_000).orElseThrow());
+        up.line("{\"error\":\"bad_request\",\"message\":\"the engine cannot render this chat\"}");
+        assertEquals(200, up.finish());
+        JsonNode view = json(client.get("/api/v1/jobs/" + jobId).body());
+        assertEquals("failed", view.get("status").asText());
+        assertEquals("bad_request", view.get("error").asText());
+    }
+
+    private CompletableFuture<Optional<JsonNode>> claimAsync(TestNode n) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return n.claim(30_000);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** The node's claim until it is handed {@code jobId}. */
+    private static JsonNode claimFor(TestNode n, String jobId) throws Exception {
+        JsonNode job = n.claim(30_000).orElseThrow();
+        assertEquals(jobId, job.get("id").asText());
+        return job;
+    }
+
+    /** Waits until this many claims wait in the control plane (they arrive over HTTP on other threads). */
+    private void awaitOpenClaims(int n) throws InterruptedException {
+        for (int i = 0; i < 200 && h.cp.jobs().openClaims() < n; i++) {
+            Thread.sleep(25);
+        }
+        assertEquals(n, h.cp.jobs().openClaims());
     }
 
     @Test

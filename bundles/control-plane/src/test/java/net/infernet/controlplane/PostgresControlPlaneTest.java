@@ -3,7 +3,7 @@ package net.infernet.controlplane;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Optional;
-import net.infernet.controlplane.testing.PostgresServer;
+import net.infernet.store.testing.PostgresServer;
 import net.infernet.store.Store;
 import net.infernet.store.Stores;
 import org.junit.jupiter.api.AfterAll;

@@ -41,6 +41,7 @@ public interface Store extends AutoCloseable {
     boolean consumeRegistrationToken(String tokenHash, Instant at);
 
     // ---- jobs
+    /** Stores a new pending job with its receipt serial, the next of the database's one sequence. */
     void insertJob(JobRecord job);
 
     Optional<JobRecord> job(String jobId);
@@ -54,14 +55,14 @@ public interface Store extends AutoCloseable {
     List<JobRecord> jobsOfToken(String tokenId, int limit, Optional<JobState> state, Optional<Instant> since);
 
     /**
-     * pending → processing on {@code nodeId}: assigns the node's next receipt serial and stores the stream token's
-     * hash. Returns the updated job, or empty if another claimer won.
+     * pending → processing on {@code nodeId}, storing the stream token's hash. The job keeps its receipt serial.
+     * Returns the updated job, or empty if another claimer won or the node is unknown.
      */
     Optional<JobRecord> claimJob(String jobId, String nodeId, String streamTokenHash, Instant at);
 
     /**
-     * The dispatch fast path: stores a new job already claimed by {@code nodeId} (processing, the node's next
-     * receipt serial, the stream token's hash) in one transaction. Returns the stored job, or empty (nothing
+     * The dispatch fast path: stores a new job already claimed by {@code nodeId} (processing, its receipt serial,
+     * the stream token's hash) in one transaction. Returns the stored job, or empty (nothing
      * written) when the node does not exist.
      */
     Optional<JobRecord> insertClaimedJob(JobRecord pending, String nodeId, String streamTokenHash, Instant at);

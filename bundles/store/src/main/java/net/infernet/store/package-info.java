@@ -3,7 +3,7 @@
  * node ledger, behind one {@link net.infernet.store.Store} that runs on embedded H2 or on PostgreSQL.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package net.infernet.store;
 
 import org.osgi.annotation.bundle.Export;

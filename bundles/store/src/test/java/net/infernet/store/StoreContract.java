@@ -88,7 +88,25 @@ abstract class StoreContract {
         JobRecord claimed = store().job(job.id()).orElseThrow();
         assertEquals(JobState.PROCESSING, claimed.state());
         assertEquals(Optional.of(winners.peek()), claimed.nodeId());
-        assertEquals(1, claimed.receiptSerial());
+        assertTrue(claimed.receiptSerial() > 0);
+    }
+
+    @Test
+    void everyJobHasItsOwnReceiptSerialAndKeepsItWhenItRunsAgain() {
+        NodeRecord a = store().registerNode(newNode("m"));
+        NodeRecord b = store().registerNode(newNode("m"));
+        JobRecord first = newJob("m");
+        store().insertJob(first);
+        JobRecord fast = store().insertClaimedJob(newJob("m"), a.id(), "h0", T0).orElseThrow();
+        long serial = store().job(first.id()).orElseThrow().receiptSerial();
+        assertTrue(serial > 0);
+        assertTrue(fast.receiptSerial() > serial, "the sequence moves on: " + fast.receiptSerial());
+        assertEquals(fast.receiptSerial(), store().job(fast.id()).orElseThrow().receiptSerial());
+        // claimed by a, given back, claimed by b: the same serial, so only one of its receipts can ever be paid
+        assertEquals(serial, store().claimJob(first.id(), a.id(), "h1", T0).orElseThrow().receiptSerial());
+        assertTrue(store().requeueJob(first.id(), 0));
+        assertEquals(serial, store().claimJob(first.id(), b.id(), "h2", T0).orElseThrow().receiptSerial());
+        assertTrue(store().insertClaimedJob(newJob("m"), "node_unknown", "h3", T0).isEmpty());
     }
 
     @Test

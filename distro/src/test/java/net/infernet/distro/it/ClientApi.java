@@ -29,8 +29,11 @@ final class ClientApi {
         return base;
     }
 
-    /** What one streamed job sent: the text events in order, and how the stream ended. */
-    record Stream(List<String> tokens, String end) {
+    /**
+     * What one streamed job sent: the job it named (its {@code X-Infernet-Job-Id} header), the text events in order,
+     * and how the stream ended.
+     */
+    record Stream(Optional<String> jobId, List<String> tokens, String end) {
         String text() {
             return String.join("", tokens);
         }
@@ -56,28 +59,43 @@ final class ClientApi {
             throw new AssertionError("stream answered " + r.statusCode() + ": "
                     + String.join("\n", r.body().toList()));
         }
+        Optional<String> jobId = r.headers().firstValue("X-Infernet-Job-Id");
         List<String> tokens = new ArrayList<>();
-        String end = "(stream closed)";
+        String end;
         try (java.util.stream.Stream<String> lines = r.body()) {
-            for (String line : (Iterable<String>) lines::iterator) {
-                if (!line.startsWith("data: ")) {
-                    continue; // keep-alive comments, blank separators
-                }
-                String data = line.substring(6);
-                if (data.equals("[DONE]")) {
-                    end = data;
-                    break;
-                }
-                JsonNode event = JSON.readTree(data);
-                if (event.has("text")) {
-                    tokens.add(event.get("text").asText());
-                } else {
-                    end = data;
-                    break;
-                }
-            }
+            end = readEvents(lines, tokens);
+        } catch (java.io.UncheckedIOException cut) {
+            end = "(connection lost: " + cut.getCause().getMessage() + ")"; // the control plane went away mid-stream
         }
-        return new Stream(tokens, end);
+        return new Stream(jobId, tokens, end);
+    }
+
+    /** Reads the stream's events into {@code tokens}; returns how it ended. */
+    private static String readEvents(java.util.stream.Stream<String> lines, List<String> tokens) throws Exception {
+        boolean named = false;
+        for (String line : (Iterable<String>) lines::iterator) {
+            if (line.startsWith("event: ")) {
+                named = true; // the job's announcement (event: job): not a token
+                continue;
+            }
+            if (!line.startsWith("data: ")) {
+                continue; // keep-alive comments, blank separators
+            }
+            if (named) {
+                named = false;
+                continue;
+            }
+            String data = line.substring(6);
+            if (data.equals("[DONE]")) {
+                return data;
+            }
+            JsonNode event = JSON.readTree(data);
+            if (!event.has("text")) {
+                return data;
+            }
+            tokens.add(event.get("text").asText());
+        }
+        return "(stream closed)";
     }
 
     JsonNode get(String path) throws Exception {
@@ -116,6 +134,18 @@ final class ClientApi {
                 // the HTTP service or the node is still starting
             }
             return Optional.empty();
+        });
+    }
+
+    /** Waits until the client API answers (the HTTP server's health answers earlier, while the roles start). */
+    void awaitApi() throws Exception {
+        await("the client API of " + base, 60, () -> {
+            try {
+                get("/api/v1/models");
+                return Optional.of(true);
+            } catch (Exception | AssertionError notYet) {
+                return Optional.empty();
+            }
         });
     }
 

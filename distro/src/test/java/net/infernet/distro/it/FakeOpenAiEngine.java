@@ -13,7 +13,8 @@ import java.util.concurrent.Executors;
 /**
  * An OpenAI-compatible engine as vLLM speaks it ({@code /health}, {@code /v1/models}, streamed
  * {@code /v1/chat/completions}), serving one model and sending one token ("v") every {@code tokenMillis} ms, so a
- * job can be caught in flight. Stands in for an engine that cannot run here.
+ * job can be caught in flight. Stands in for an engine that cannot run here. It counts the generations it was asked
+ * for, and can think before its first token as long as a test likes (a long prompt).
  */
 final class FakeOpenAiEngine implements AutoCloseable {
     static final String TOKEN = "v";
@@ -21,6 +22,8 @@ final class FakeOpenAiEngine implements AutoCloseable {
     private final ExecutorService pool = Executors.newCachedThreadPool();
     private final String model;
     private final long tokenMillis;
+    final java.util.concurrent.atomic.AtomicInteger generations = new java.util.concurrent.atomic.AtomicInteger();
+    volatile long firstTokenDelayMillis;
 
     FakeOpenAiEngine(int port, String model, long tokenMillis) throws IOException {
         this.model = model;
@@ -41,9 +44,11 @@ final class FakeOpenAiEngine implements AutoCloseable {
             return;
         }
         int n = req.path("max_tokens").asInt(req.path("max_completion_tokens").asInt(16));
+        generations.incrementAndGet();
         ex.getResponseHeaders().add("Content-Type", "text/event-stream");
         ex.sendResponseHeaders(200, 0);
         try (OutputStream out = ex.getResponseBody()) {
+            Thread.sleep(firstTokenDelayMillis);
             for (int i = 0; i < n; i++) {
                 send(out, "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + TOKEN + "\"}}]}");
                 Thread.sleep(tokenMillis);
@@ -54,6 +59,10 @@ final class FakeOpenAiEngine implements AutoCloseable {
         } catch (IOException | InterruptedException clientGone) {
             // the node hung up: what an engine sees when a job is cancelled
         }
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     private static void send(OutputStream out, String json) throws IOException {

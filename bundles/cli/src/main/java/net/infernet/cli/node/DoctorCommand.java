@@ -1,5 +1,6 @@
 package net.infernet.cli.node;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -144,6 +145,17 @@ public final class DoctorCommand implements Command {
 
     private void backendChecks(NodeEnv env, Optional<NodeConfig> config, List<Check> out) {
         NodeHttp http = new NodeHttp(Optional.empty(), host.clock());
+        List<String> configured = config.map(NodeConfig::servedModels).orElse(List.of());
+        // a running daemon knows its backend, the embedded llama.cpp included, which no HTTP probe can find
+        Optional<JsonNode> daemon = daemonStatus(env, http).filter(d -> d.hasNonNull("backend"));
+        if (daemon.isPresent()) {
+            out.add(new Check("OK", "Backend (" + daemon.get().get("backend").asText() + ")",
+                    "in use by the running node (" + daemon.get().path("backend_reason").asText("selected") + ")"));
+            List<String> models = new ArrayList<>();
+            daemon.get().path("models").forEach(m -> models.add(m.asText()));
+            modelsCheck(configured, models, out);
+            return;
+        }
         List<Engines.Engine> engines = Engines.probeOrder(env.cli().env());
         Optional<String> wanted = Optional.ofNullable(env.cli().env().get("INFERNET_BACKEND"))
                 .or(() -> config.flatMap(NodeConfig::backend))
@@ -159,8 +171,19 @@ public final class DoctorCommand implements Command {
         }
         Engines.Engine e = found.get();
         out.add(new Check("OK", "Backend (" + e.id() + ")", "running at " + e.host()));
-        List<String> engineModels = Engines.models(http, e);
-        List<String> configured = config.map(NodeConfig::servedModels).orElse(List.of());
+        modelsCheck(configured, Engines.models(http, e), out);
+    }
+
+    private static Optional<JsonNode> daemonStatus(NodeEnv env, NodeHttp http) {
+        try {
+            NodeHttp.Answer a = http.get(NodeEnv.at(env.runningNode(http), "/api/v1/node/status"), false);
+            return a.ok() ? Optional.of(a.body()) : Optional.empty();
+        } catch (IOException notRunning) {
+            return Optional.empty();
+        }
+    }
+
+    private static void modelsCheck(List<String> configured, List<String> engineModels, List<Check> out) {
         List<String> missing = configured.stream().filter(m -> !engineModels.contains(m)).toList();
         if (!missing.isEmpty()) {
             out.add(new Check("WARN", "Models", "served_models mismatch: config has " + String.join(", ", configured)

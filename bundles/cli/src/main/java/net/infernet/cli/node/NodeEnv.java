@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import net.infernet.cli.Cli;
 import net.infernet.node.config.ConfigFile;
+import net.infernet.node.config.DaemonPort;
 import net.infernet.node.config.NodeConfig;
 import net.infernet.protocol.keys.KeyFiles;
 import net.infernet.protocol.keys.KeyLayout;
@@ -47,13 +48,17 @@ record NodeEnv(Cli cli, Host host) {
                 .or(() -> config().map(NodeConfig::controlPlaneUrl)).orElse(NodeConfig.DEFAULT_CONTROL_PLANE)));
     }
 
-    /** The running daemon's local API: INFERNET_NODE_URL, else 127.0.0.1 on INFERNET_PORT or node.port. */
+    /**
+     * The running daemon's local API: INFERNET_NODE_URL, else 127.0.0.1 on INFERNET_PORT, else on the port the
+     * running daemon recorded ({@link DaemonPort}), else on config.json's node.port.
+     */
     URI localNode() {
         String explicit = cli.env().get("INFERNET_NODE_URL");
         if (explicit != null) {
             return URI.create(strip(explicit));
         }
         String port = Optional.ofNullable(cli.env().get("INFERNET_PORT"))
+                .or(() -> DaemonPort.read(DaemonPort.in(cli.configDir())).map(String::valueOf))
                 .orElseGet(() -> String.valueOf(config().map(NodeConfig::port).orElse(NodeConfig.DEFAULT_PORT)));
         return URI.create("http://127.0.0.1:" + port);
     }

@@ -145,6 +145,37 @@ class NodeCommandsTest {
     }
 
     @Test
+    void doctorAsksTheRunningDaemonForItsBackendSoTheEmbeddedOneCounts() throws Exception {
+        node.json("/api/v1/node/status", """
+                {"node_id":"node_00000000000000aa","state":"online","backend":"llamacpp-embedded",
+                 "backend_reason":"first to answer in probe order","models":["qwen2.5:14b"]}
+                """);
+        ollama.close(); // no engine answers over HTTP: the embedded llama.cpp is inside the daemon
+        Stub.Term t = term();
+        int rc = new DoctorCommand(host(Clock.systemUTC(), 234)).run(List.of(), t.cli);
+        assertEquals(Cli.OK, rc, t.out());
+        assertTrue(t.out().contains("[OK] Backend (llamacpp-embedded): in use by the running node"), t.out());
+        assertTrue(t.out().contains("[OK] Models: qwen2.5:14b (loaded)"), t.out());
+    }
+
+    @Test
+    void statusFindsTheDaemonOnThePortItRecordedWithoutBeingTold() throws Exception {
+        node.json("/api/v1/node/status", """
+                {"node_id":"node_00000000000000aa","state":"online","backend":"ollama","backend_reason":"x",
+                 "models":[],"active_jobs":0,"max_jobs":1,"jobs_completed":0,"jobs_failed":0,
+                 "control_plane_reachable":true}
+                """);
+        // config.json says 46337; the daemon runs elsewhere (--port) and says so in daemon.port
+        net.infernet.node.config.DaemonPort.record(net.infernet.node.config.DaemonPort.in(dir.resolve("config")),
+                java.net.URI.create(node.url()).getPort());
+        Map<String, String> env = new HashMap<>();
+        env.put("OLLAMA_HOST", ollama.url());
+        Stub.Term t = new Stub.Term(dir, env);
+        assertEquals(Cli.OK, new StatusCommand(host(Clock.systemUTC(), 100)).run(List.of("--json"), t.cli), t.out());
+        assertTrue(NodeHttp.MAPPER.readTree(t.out()).path("daemon_running").asBoolean(), t.out());
+    }
+
+    @Test
     void logsPrintsTheLast200LinesByDefaultOrAsManyAsAsked() throws Exception {
         List<String> lines = new ArrayList<>();
         for (int i = 1; i <= 300; i++) {

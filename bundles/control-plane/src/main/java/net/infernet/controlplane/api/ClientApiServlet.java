@@ -46,6 +46,8 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
         "/api/v1/escrow"})
 @HttpWhiteboardServletAsyncSupported
 public class ClientApiServlet extends ApiServlet {
+    /** The response header that names the job of a streamed submission (and of every job stream). */
+    public static final String JOB_ID_HEADER = "X-Infernet-Job-Id";
     private static final long serialVersionUID = 1L;
     private final transient ControlPlane cp;
 
@@ -60,7 +62,7 @@ public class ClientApiServlet extends ApiServlet {
         try {
             route(request, response);
         } catch (InfernetException e) {
-            Responses.error(api, response, e);
+            Responses.error(api, request, response, e);
         }
     }
 
@@ -94,16 +96,12 @@ public class ClientApiServlet extends ApiServlet {
         JobRequest req = JobRequest.parse(api.readObject(request), api.mapper());
         JobService jobs = cp.jobs();
         if (req.stream()) {
-            // the response IS the stream: subscribe before the job can be dispatched, so no token is missed
-            JobRecord job = jobs.accept(caller.tokenId(), caller.clientPubkey(), req.model(), req.normalized(),
+            // the response IS the stream. The job is stored before the client sees its first byte, so a crash
+            // loses nothing the client was told about; subscribing after that misses no token (the stream replays
+            // every token so far to a new reader)
+            JobRecord job = jobs.submit(caller.tokenId(), caller.clientPubkey(), req.model(), req.normalized(),
                     req.nodePin());
-            try {
-                stream(job.id(), request, response);
-            } catch (IOException | RuntimeException e) {
-                jobs.abandon(job); // the caller is gone before the job was stored: nothing runs, nothing is held
-                throw e;
-            }
-            jobs.start(job);
+            stream(job.id(), request, response);
             return;
         }
         JobRecord job = jobs.submit(caller.tokenId(), caller.clientPubkey(), req.model(), req.normalized(),
@@ -114,12 +112,15 @@ public class ClientApiServlet extends ApiServlet {
     private void stream(String jobId, HttpServletRequest request, HttpServletResponse response) throws IOException {
         JobListener[] holder = new JobListener[1];
         AsyncSse[] sseHolder = new AsyncSse[1];
+        response.setHeader(JOB_ID_HEADER, jobId);
         AsyncSse sse = AsyncSse.start(request, response, cp.jobs().settings().jobTimeout().plus(Duration.ofMinutes(1)),
                 () -> {
                     cp.jobs().unsubscribe(jobId, holder[0]);
                     cp.keepAlive().remove(sseHolder[0]);
                 });
         sseHolder[0] = sse;
+        // the first event names the job, so a reader cut off by a node loss can re-open GET /api/v1/jobs/:id/stream
+        sse.event("job", api.mapper().createObjectNode().put("job_id", jobId).toString());
         holder[0] = new InfernetEvents(sse, api.mapper());
         cp.keepAlive().add(sse);
         cp.jobs().subscribe(jobId, holder[0]);
@@ -145,7 +146,7 @@ public class ClientApiServlet extends ApiServlet {
 
     private void list(Caller caller, HttpServletRequest request, HttpServletResponse response) throws IOException {
         int limit = intParam(request, "limit", 20, 1, 100);
-        Optional<JobState> state = Optional.ofNullable(request.getParameter("status")).filter(s -> !s.equals("all"))
+        Optional<JobState> state = HttpApi.queryParam(request, "status").filter(s -> !s.equals("all"))
                 .map(s -> {
                     try {
                         return JobState.fromWire(s);
@@ -154,13 +155,7 @@ public class ClientApiServlet extends ApiServlet {
                                 "status must be pending, processing, completed or failed");
                     }
                 });
-        Optional<Instant> since = Optional.ofNullable(request.getParameter("since")).map(s -> {
-            try {
-                return Instant.parse(s);
-            } catch (DateTimeParseException e) {
-                throw new InfernetException(ErrorCode.BAD_REQUEST, "since must be an ISO 8601 timestamp");
-            }
-        });
+        Optional<Instant> since = HttpApi.queryParam(request, "since").map(ClientApiServlet::since);
         ArrayNode jobs = api.mapper().createArrayNode();
         cp.jobs().store().jobsOfToken(caller.tokenId(), limit, state, since).forEach(j -> jobs.add(jobView(j)));
         ObjectNode out = api.mapper().createObjectNode();
@@ -168,8 +163,22 @@ public class ClientApiServlet extends ApiServlet {
         api.writeJson(response, 200, out);
     }
 
+    /** An ISO 8601 instant between year 0 and 9999 (the store keeps epoch milliseconds). */
+    private static Instant since(String s) {
+        try {
+            Instant t = Instant.parse(s);
+            if (t.isBefore(Instant.parse("0000-01-01T00:00:00Z")) || t.isAfter(Instant.parse("9999-12-31T23:59:59Z"))) {
+                throw new DateTimeParseException("out of range", s, 0);
+            }
+            return t;
+        } catch (DateTimeParseException e) {
+            throw new InfernetException(ErrorCode.BAD_REQUEST,
+                    "since must be an ISO 8601 timestamp between 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z");
+        }
+    }
+
     private static int intParam(HttpServletRequest request, String name, int dflt, int min, int max) {
-        String v = request.getParameter(name);
+        String v = HttpApi.queryParam(request, name).orElse(null);
         if (v == null) {
             return dflt;
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,11 +21,15 @@ import net.infernet.core.http.JsonFields;
 public record JobRequest(String model, ObjectNode normalized, boolean stream, Optional<String> nodePin,
         boolean includeUsage) {
     private static final Set<String> KNOWN = Set.of("model", "messages", "max_tokens", "temperature", "top_p",
-            "stream", "node_id", "stream_options", "max_completion_tokens");
+            "stream", "node_id", "stream_options", "max_completion_tokens", "n", "logprobs", "response_format");
     private static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool", "developer");
+    /** OpenAI features no node can be relied on to honour: asking for them is refused rather than ignored. */
+    private static final Set<String> TOOLING = Set.of("tools", "functions");
+    private static final int MAX_MESSAGES = 10_000;
 
     public static JobRequest parse(ObjectNode body, ObjectMapper mapper) {
-        String model = JsonFields.requireString(body, "model");
+        String model = JsonFields.requireString(body, "model", 200);
+        refuseUnsupported(body);
         ArrayNode messages = messages(body.get("messages"), mapper);
         int maxTokens = JsonFields.optInt(body, "max_tokens", ChatRequest.DEFAULT_MAX_TOKENS, 1, 1_000_000);
         if (!body.has("max_tokens") && body.hasNonNull("max_completion_tokens")) {
@@ -33,7 +38,7 @@ public record JobRequest(String model, ObjectNode normalized, boolean stream, Op
         double temperature = JsonFields.optDouble(body, "temperature", ChatRequest.DEFAULT_TEMPERATURE, 0.0, 2.0);
         double topP = JsonFields.optDouble(body, "top_p", ChatRequest.DEFAULT_TOP_P, 0.0, 1.0);
         boolean stream = JsonFields.optBoolean(body, "stream", false);
-        Optional<String> pin = JsonFields.optString(body, "node_id").filter(s -> !s.isBlank());
+        Optional<String> pin = JsonFields.optString(body, "node_id", 64).filter(s -> !s.isBlank());
         boolean includeUsage = false;
         JsonNode so = body.get("stream_options");
         if (so != null && !so.isNull()) {
@@ -59,6 +64,43 @@ public record JobRequest(String model, ObjectNode normalized, boolean stream, Op
         return new JobRequest(model, n, stream, pin, includeUsage);
     }
 
+    /**
+     * Refuses, naming the parameter, what the network does not do instead of silently ignoring it: several choices,
+     * log probabilities, tool and function calling, structured output. Their neutral values are accepted.
+     */
+    private static void refuseUnsupported(ObjectNode body) {
+        if (JsonFields.optInt(body, "n", 1, 1, 128) != 1) {
+            throw unsupported("n", "one choice per request is supported; send n=1 or leave it out");
+        }
+        if (JsonFields.optBoolean(body, "logprobs", false)) {
+            throw unsupported("logprobs", "log probabilities are not returned; send logprobs=false or leave it out");
+        }
+        if (body.hasNonNull("top_logprobs")) {
+            throw unsupported("top_logprobs", "log probabilities are not returned");
+        }
+        for (String field : TOOLING) {
+            JsonNode n = body.get(field);
+            if (n != null && !n.isNull() && !(n.isArray() && n.isEmpty())) {
+                throw unsupported(field, "tool and function calling is not supported");
+            }
+        }
+        for (String field : List.of("tool_choice", "function_call")) {
+            JsonNode n = body.get(field);
+            if (n != null && !n.isNull() && !(n.isTextual() && n.textValue().equals("none"))) {
+                throw unsupported(field, "tool and function calling is not supported; send \"none\" or leave it out");
+            }
+        }
+        JsonNode format = JsonFields.optObject(body, "response_format").orElse(null);
+        if (format != null && !"text".equals(format.path("type").asText("text"))) {
+            throw unsupported("response_format", "structured output (" + format.path("type").asText()
+                    + ") is not supported; send {\"type\":\"text\"} or leave it out");
+        }
+    }
+
+    private static InfernetException unsupported(String field, String why) {
+        return bad("parameter '" + field + "' is not supported: " + why);
+    }
+
     private static ArrayNode messages(JsonNode node, ObjectMapper mapper) {
         if (node == null || node.isNull()) {
             throw bad("field 'messages' is required and must be a non-empty array of {role, content}");
@@ -68,6 +110,9 @@ public record JobRequest(String model, ObjectNode normalized, boolean stream, Op
         }
         if (node.isEmpty()) {
             throw bad("field 'messages' must not be empty");
+        }
+        if (node.size() > MAX_MESSAGES) {
+            throw bad("field 'messages' must have at most " + MAX_MESSAGES + " messages");
         }
         ArrayNode out = mapper.createArrayNode();
         for (int i = 0; i < node.size(); i++) {
@@ -82,16 +127,30 @@ public record JobRequest(String model, ObjectNode normalized, boolean stream, Op
             }
             ObjectNode msg = mapper.createObjectNode();
             msg.put("role", role.textValue());
-            msg.put("content", content(m.get("content"), where));
+            msg.put("content", content(m, where));
             out.add(msg);
         }
         return out;
     }
 
-    /** A string, or OpenAI's array of {type:"text", text} parts joined. */
-    private static String content(JsonNode c, String where) {
+    /**
+     * A string, or OpenAI's array of {type:"text", text} parts joined. An assistant turn of an earlier
+     * conversation may have {@code content: null} with the {@code tool_calls} it made (OpenAI's own history
+     * format): its content is then those calls as JSON text, which is what any model can read.
+     */
+    private static String content(JsonNode m, String where) {
+        JsonNode c = m.get("content");
         if (c != null && c.isTextual()) {
             return c.textValue();
+        }
+        if ((c == null || c.isNull()) && "assistant".equals(m.path("role").asText())) {
+            JsonNode calls = m.get("tool_calls");
+            if (calls != null && calls.isArray() && !calls.isEmpty()) {
+                return calls.toString();
+            }
+            if (m.path("refusal").isTextual()) {
+                return m.get("refusal").textValue();
+            }
         }
         if (c != null && c.isArray()) {
             StringBuilder sb = new StringBuilder();

@@ -34,12 +34,21 @@ final class NdjsonReader implements ReadListener {
         this.in = in;
         this.upload = upload;
         this.api = api;
+        // the job moved on without this upload: answer and close the connection, so the node stops generating
+        upload.onAbort(() -> {
+            try {
+                answer(ErrorCode.UNAUTHORIZED.httpStatus(), new InfernetException(ErrorCode.UNAUTHORIZED,
+                        "this attempt of the job was given to another node or ended; stop working on it"), true);
+            } catch (IOException | IllegalStateException e) {
+                // the node is already gone
+            }
+        });
     }
 
     @Override
     public void onDataAvailable() throws IOException {
         try {
-            while (in.isReady() && !in.isFinished()) {
+            while (!answered() && in.isReady() && !in.isFinished()) {
                 int n = in.read(buf);
                 if (n < 0) {
                     break;
@@ -47,7 +56,7 @@ final class NdjsonReader implements ReadListener {
                 for (int i = 0; i < n; i++) {
                     if (buf[i] == '\n') {
                         if (upload.line(decode(line.toByteArray()))) {
-                            answer(200, null);
+                            answer(200, null, false);
                         }
                         line.reset();
                     } else if (line.size() < MAX_LINE) {
@@ -59,7 +68,7 @@ final class NdjsonReader implements ReadListener {
             }
         } catch (InfernetException e) {
             upload.broken("Node sent a malformed stream");
-            answer(e.code().httpStatus(), e);
+            answer(e.code().httpStatus(), e, false);
         }
     }
 
@@ -70,16 +79,17 @@ final class NdjsonReader implements ReadListener {
                 upload.line(decode(line.toByteArray()));
             }
         } catch (InfernetException e) {
-            answer(e.code().httpStatus(), e);
+            answer(e.code().httpStatus(), e, false);
             return;
         }
         if (!upload.finished()) {
             upload.broken("Node went offline mid-stream");
             answer(ErrorCode.NODE_DISCONNECTED.httpStatus(),
-                    new InfernetException(ErrorCode.NODE_DISCONNECTED, "stream ended without a done or error line"));
+                    new InfernetException(ErrorCode.NODE_DISCONNECTED, "stream ended without a done or error line"),
+                    false);
             return;
         }
-        answer(200, null);
+        answer(200, null, false);
     }
 
     @Override
@@ -101,13 +111,23 @@ final class NdjsonReader implements ReadListener {
         }
     }
 
-    /** Answers once: {"ok":true} after the terminal line (the node may still close its side), or an error. */
-    private void answer(int status, InfernetException error) throws IOException {
+    private synchronized boolean answered() {
+        return answered;
+    }
+
+    /**
+     * Answers once: {"ok":true} after the terminal line (the node may still close its side), or an error.
+     * {@code close}: the connection is closed after the answer, whatever the node still sends.
+     */
+    private synchronized void answer(int status, InfernetException error, boolean close) throws IOException {
         if (answered) {
             return;
         }
         answered = true;
         HttpServletResponse res = (HttpServletResponse) ctx.getResponse();
+        if (close) {
+            res.setHeader("Connection", "close");
+        }
         try {
             if (error == null) {
                 api.writeJson(res, status, api.mapper().createObjectNode().put("ok", true));

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -13,6 +15,8 @@ import java.util.List;
 import java.util.Optional;
 import net.infernet.controlplane.ControlPlane;
 import net.infernet.controlplane.accounting.Pricing;
+import net.infernet.controlplane.jobs.ClaimWaiter;
+import net.infernet.controlplane.nodes.Limits;
 import net.infernet.controlplane.nodes.NodeService;
 import net.infernet.core.api.ErrorCode;
 import net.infernet.core.api.InfernetException;
@@ -59,7 +63,7 @@ public class NodeApiServlet extends ApiServlet {
         if (path.equals("/api/v1/heartbeat") && method.equals("POST")) {
             byte[] body = api.readBody(request);
             ObjectNode json = api.parseObject(body);
-            NodeRecord node = nodes.authenticate(request, body, JsonFields.requireString(json, "node_id"));
+            NodeRecord node = nodes.authenticate(request, body, JsonFields.requireString(json, "node_id", 64));
             api.writeJson(response, 200, nodes.heartbeat(node, json));
             cp.jobs().dispatch(); // a node back online may take waiting jobs
         } else if (path.equals("/api/v1/nodes/register") && method.equals("POST")) {
@@ -100,11 +104,11 @@ public class NodeApiServlet extends ApiServlet {
         byte[] body = api.readBody(request);
         ObjectNode json = api.parseObject(body);
         NodeRecord node = NodeService.requireApproved(
-                cp.nodes().authenticate(request, body, JsonFields.requireString(json, "node_id")));
+                cp.nodes().authenticate(request, body, JsonFields.requireString(json, "node_id", 64)));
         int waitMs = JsonFields.optInt(json, "wait_ms", (int) MAX_WAIT_MS, 0, (int) MAX_WAIT_MS);
         AsyncContext ctx = request.startAsync();
         ctx.setTimeout(waitMs + 30_000L); // the job service answers at wait_ms; this only guards against leaks
-        cp.jobs().claim(node, waitMs, job -> {
+        ClaimWaiter waiter = job -> {
             try {
                 HttpServletResponse res = (HttpServletResponse) ctx.getResponse();
                 if (job.isPresent()) {
@@ -115,7 +119,7 @@ public class NodeApiServlet extends ApiServlet {
                     res.setStatus(204);
                 }
             } catch (IOException | IllegalStateException e) {
-                // the node went away while waiting; a dispatched job is re-queued by the sweep when it goes silent
+                // the node went away while waiting; a dispatched job is re-queued when its upload never starts
             } finally {
                 try {
                     ctx.complete();
@@ -123,7 +127,29 @@ public class NodeApiServlet extends ApiServlet {
                     // already completed by a timeout
                 }
             }
+        };
+        ctx.addListener(new AsyncListener() {
+            @Override
+            public void onError(AsyncEvent event) {
+                cp.jobs().cancelClaim(node.id(), waiter); // the connection broke: hand it nothing
+            }
+
+            @Override
+            public void onTimeout(AsyncEvent event) {
+                cp.jobs().cancelClaim(node.id(), waiter);
+            }
+
+            @Override
+            public void onComplete(AsyncEvent event) {
+                // answered
+            }
+
+            @Override
+            public void onStartAsync(AsyncEvent event) {
+                // not re-dispatched
+            }
         });
+        cp.jobs().claim(node, waitMs, waiter);
     }
 
     private void upload(String jobId, HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -141,7 +167,7 @@ public class NodeApiServlet extends ApiServlet {
     private void receipt(String jobId, HttpServletRequest request, HttpServletResponse response) throws IOException {
         byte[] body = api.readBody(request);
         ObjectNode json = api.parseObject(body);
-        NodeRecord node = cp.nodes().authenticate(request, body, JsonFields.requireString(json, "node_id"));
+        NodeRecord node = cp.nodes().authenticate(request, body, JsonFields.requireString(json, "node_id", 64));
         ObjectNode out = api.mapper().createObjectNode();
         if (!cp.jobs().settings().paymentsEnabled()) {
             out.putNull("receipt"); // PAYMENTS_ENABLED=false: jobs are tracked, no receipts
@@ -154,14 +180,18 @@ public class NodeApiServlet extends ApiServlet {
     private void ack(String commandId, HttpServletRequest request, HttpServletResponse response) throws IOException {
         byte[] body = api.readBody(request);
         ObjectNode json = api.parseObject(body);
-        NodeRecord node = cp.nodes().authenticate(request, body, JsonFields.requireString(json, "node_id"));
-        String status = JsonFields.requireString(json, "status");
+        NodeRecord node = cp.nodes().authenticate(request, body, JsonFields.requireString(json, "node_id", 64));
+        String status = JsonFields.requireString(json, "status", 16);
         if (!List.of("running", "completed", "failed").contains(status)) {
             throw new InfernetException(ErrorCode.BAD_REQUEST, "status must be running, completed or failed");
         }
-        Optional<String> progress = Optional.ofNullable(json.get("progress")).filter(n -> !n.isNull())
-                .map(Object::toString);
-        if (!cp.jobs().store().ackCommand(commandId, node.id(), status, progress, JsonFields.optString(json, "error"))) {
+        Optional<String> progress = JsonFields.optObject(json, "progress").map(Object::toString);
+        if (progress.filter(p -> p.length() > Limits.ACK_TEXT).isPresent()) {
+            throw new InfernetException(ErrorCode.BAD_REQUEST,
+                    "field 'progress' must be at most " + Limits.ACK_TEXT + " characters as JSON");
+        }
+        Optional<String> error = JsonFields.optString(json, "error", Limits.ACK_TEXT);
+        if (!cp.jobs().store().ackCommand(commandId, node.id(), status, progress, error)) {
             throw new InfernetException(ErrorCode.NOT_FOUND, "command " + commandId + " not found for this node");
         }
         ObjectNode out = api.mapper().createObjectNode();
@@ -204,8 +234,8 @@ public class NodeApiServlet extends ApiServlet {
         }
         List<String> jobIds = new java.util.ArrayList<>();
         for (JsonNode id : ids) {
-            if (!id.isTextual()) {
-                throw new InfernetException(ErrorCode.BAD_REQUEST, "job_ids must contain strings");
+            if (!id.isTextual() || id.textValue().length() > 64) {
+                throw new InfernetException(ErrorCode.BAD_REQUEST, "job_ids must contain job ids (strings)");
             }
             jobIds.add(id.asText());
         }
@@ -225,8 +255,9 @@ public class NodeApiServlet extends ApiServlet {
         if (request.getMethod().equals("POST")) {
             ObjectNode json = api.parseObject(body);
             cp.jobs().store().addPayoutDestination(new PayoutDestination(node.id(),
-                    JsonFields.requireString(json, "coin"), JsonFields.optString(json, "network").orElse("base"),
-                    JsonFields.requireString(json, "address"), Instant.now()));
+                    JsonFields.requireString(json, "coin", Limits.COIN),
+                    JsonFields.optString(json, "network", Limits.CHAIN).orElse("base"),
+                    JsonFields.requireString(json, "address", Limits.ADDRESS), Instant.now()));
         } else if (!request.getMethod().equals("GET")) {
             throw methodNotAllowed(request);
         }

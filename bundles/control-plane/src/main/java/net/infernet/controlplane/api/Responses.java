@@ -12,11 +12,13 @@ public final class Responses {
     private Responses() {
     }
 
-    public static void error(HttpApi api, HttpServletResponse response, InfernetException e) throws IOException {
+    public static void error(HttpApi api, jakarta.servlet.http.HttpServletRequest request, HttpServletResponse response,
+            InfernetException e) throws IOException {
         if (response.isCommitted()) {
             return;
         }
         response.resetBuffer();
+        HttpApi.closeIfBodyUnread(request, response);
         api.writeError(response, e.code(), e.getMessage());
     }
 

@@ -56,6 +56,13 @@ public final class JobService implements AutoCloseable {
     private final EscrowGuard escrow;
     private final ObjectMapper mapper = HttpApi.newMapper();
     private final Map<String, LiveJob> live = new ConcurrentHashMap<>();
+    /** The upload of each job's current attempt that is open on this instance. */
+    private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
+    /**
+     * The last attempt of each unfinished job that moved on without its node (re-queued, timed out): an upload of it
+     * that registers only after the move is closed at once instead of running on.
+     */
+    private final Map<String, Integer> movedOn = new ConcurrentHashMap<>();
     private final Map<String, Deque<ClaimWaiter>> waiting = new HashMap<>(); // guarded by this
     /** True while pending jobs may wait in the store: new jobs then queue behind them (guarded by this). */
     private boolean backlog = true;
@@ -113,20 +120,13 @@ public final class JobService implements AutoCloseable {
 
     // ---------------------------------------------------------------- submission
 
-    /** {@link #accept} then {@link #start}: for callers that subscribe later or never. */
-    public JobRecord submit(String tokenId, String clientPubkey, String model, ObjectNode request,
-            Optional<String> nodePin) {
-        JobRecord job = accept(tokenId, clientPubkey, model, request, nodePin);
-        start(job);
-        return job;
-    }
-
     /**
-     * Checks that the job can ever run and opens its in-memory stream, without storing or dispatching it yet: a
-     * streaming caller subscribes between this and {@link #start}, so it sees every token one by one however fast
-     * the node is.
+     * Accepts a job: checks that it can ever run, holds its price against the client's escrow, opens its in-memory
+     * stream and stores it, handed straight to a claim waiting on this instance (one transaction stores it already
+     * claimed) or pending for the next claim. When this returns the job is in the store, so a crash loses nothing a
+     * client was told about; a reader that subscribes afterwards still gets every token (the stream replays them).
      */
-    public JobRecord accept(String tokenId, String clientPubkey, String model, ObjectNode request,
+    public JobRecord submit(String tokenId, String clientPubkey, String model, ObjectNode request,
             Optional<String> nodePin) {
         Instant now = clock.instant();
         List<NodeRecord> nodeList = nodesSnapshot(false);
@@ -140,33 +140,23 @@ public final class JobService implements AutoCloseable {
         escrow.admit(id, clientPubkey, model, request.path("max_tokens").asLong(0));
         JobRecord job = JobRecord.pending(id, tokenId, clientPubkey, model, request.toString(), nodePin, now);
         live.put(id, new LiveJob()); // before any node can see the job, so its upload finds the listeners
-        return job;
-    }
-
-    /** An accepted job that will not be started after all (its caller failed before {@link #start}). */
-    public void abandon(JobRecord job) {
-        live.remove(job.id());
-        escrow.release(job.id());
-    }
-
-    /**
-     * Stores an accepted job: handed straight to a claim waiting on this instance (one transaction stores it
-     * already claimed), else stored pending for the next claim.
-     */
-    public void start(JobRecord job) {
-        Instant now = clock.instant();
-        if (fastDispatch(job, nodesSnapshot(false), now)) {
-            return;
-        }
-        markBacklog();
+        boolean pending;
         try {
-            store.insertJob(job);
+            pending = !fastDispatch(job, nodesSnapshot(false), now);
+            if (pending) {
+                markBacklog();
+                store.insertJob(job);
+                LOG.info("event=job_submitted job_id={} model={}", job.id(), job.model());
+            }
         } catch (RuntimeException e) {
-            abandon(job);
+            live.remove(id);
+            escrow.release(id); // not stored: nothing runs, nothing is held
             throw e;
         }
-        LOG.info("event=job_submitted job_id={} model={}", job.id(), job.model());
-        dispatch();
+        if (pending) {
+            dispatch();
+        }
+        return job;
     }
 
     private void checkRunnable(List<NodeRecord> nodes, String model, Optional<String> nodePin, Instant now) {
@@ -428,7 +418,15 @@ public final class JobService implements AutoCloseable {
             store.job(jobId).orElseThrow(() -> notFound(jobId));
             throw new InfernetException(ErrorCode.UNAUTHORIZED, "invalid or expired stream token for job " + jobId);
         }
-        return new Upload(job.get(), live.computeIfAbsent(jobId, k -> new LiveJob()));
+        Upload up = new Upload(job.get(), live.computeIfAbsent(jobId, k -> new LiveJob()));
+        Upload previous = uploads.put(jobId, up);
+        if (previous != null && previous.job.attempt() == up.job.attempt()) {
+            previous.abort(); // the node opened the same attempt's upload again: the newer connection is the live one
+        }
+        if (movedOn.getOrDefault(jobId, -1) >= up.job.attempt()) {
+            up.abort(); // the job moved on between the token check and now
+        }
+        return up;
     }
 
     /** One node's upload of one attempt, fed line by line (from blocking or non-blocking reads). */
@@ -436,10 +434,24 @@ public final class JobService implements AutoCloseable {
         private final JobRecord job;
         private final LiveJob lj;
         private boolean finished;
+        private volatile Runnable onAbort = () -> { };
 
         private Upload(JobRecord job, LiveJob lj) {
             this.job = job;
             this.lj = lj;
+        }
+
+        /**
+         * What closes this upload's connection: run when the job moves on without it (re-queued for another node,
+         * timed out), so the node sees its upload fail and stops generating.
+         */
+        public void onAbort(Runnable close) {
+            onAbort = close;
+        }
+
+        private void abort() {
+            uploads.remove(job.id(), this);
+            onAbort.run();
         }
 
         /** Handles one line; returns true once the terminal line has been handled. */
@@ -458,7 +470,11 @@ public final class JobService implements AutoCloseable {
                 lj.text(event.get("text").asText());
                 return false;
             }
+            if (event.path("keepalive").asBoolean(false) && event.size() == 1) {
+                return false; // the engine is still working (a long prompt before the first token)
+            }
             finished = true;
+            uploads.remove(job.id(), this);
             if (event.path("done").asBoolean(false)) {
                 finishDone(job, job.nodeId().orElseThrow(), lj, event);
             } else if (event.hasNonNull("error") && event.path("requeue").asBoolean(false)) {
@@ -466,12 +482,15 @@ public final class JobService implements AutoCloseable {
                 nodeDropped(job, lj, "Node gave the job back: " + event.path("message").asText("backend unavailable"));
             } else if (event.hasNonNull("error")) {
                 String msg = event.path("message").asText("the inference backend failed");
-                if (store.failJob(job.id(), Optional.of(job.attempt()), ErrorCode.BACKEND_ERROR.wire(), msg,
-                        clock.instant())) {
+                // the engine refusing the request itself is the client's bad_request; anything else the engine's
+                ErrorCode code = "bad_request".equals(event.get("error").asText()) ? ErrorCode.BAD_REQUEST
+                        : ErrorCode.BACKEND_ERROR;
+                if (store.failJob(job.id(), Optional.of(job.attempt()), code.wire(), msg, clock.instant())) {
                     live.remove(job.id(), lj);
+                    movedOn.remove(job.id());
                     escrow.release(job.id());
-                    lj.error(ErrorCode.BACKEND_ERROR, msg);
-                    LOG.info("event=job_failed job_id={} error=backend_error", job.id());
+                    lj.error(code, msg);
+                    LOG.info("event=job_failed job_id={} error={}", job.id(), code.wire());
                 }
             } else {
                 finished = false;
@@ -485,10 +504,16 @@ public final class JobService implements AutoCloseable {
             return finished;
         }
 
-        /** The body ended or the connection broke: without a terminal line this is node_disconnected. */
+        /**
+         * The body ended or the connection broke: without a terminal line this is node_disconnected. The node's
+         * other open claims are answered too (empty): a node that died must not be handed the re-queued job through a
+         * claim whose connection is gone; a node that is alive just claims again.
+         */
         public void broken(String message) {
             if (!finished) {
                 finished = true;
+                uploads.remove(job.id(), this);
+                job.nodeId().ifPresent(JobService.this::releaseClaims);
                 nodeDropped(job, lj, message);
             }
         }
@@ -530,6 +555,7 @@ public final class JobService implements AutoCloseable {
         if (store.completeJob(job.id(), nodeId, job.attempt(), lj.content(), prompt, completion, reason,
                 clock.instant())) {
             live.remove(job.id(), lj);
+            movedOn.remove(job.id());
             escrow.release(job.id()); // the receipt now charges the escrow, at redemption
             lj.done(new Usage(prompt, completion), reason);
             LOG.info("event=job_completed job_id={} node_id={} completion_tokens={}", job.id(), nodeId, completion);
@@ -539,12 +565,50 @@ public final class JobService implements AutoCloseable {
     private void nodeDropped(JobRecord job, LiveJob lj, String message) {
         markBacklog();
         if (store.requeueJob(job.id(), job.attempt())) {
+            abortUpload(job);
             // open streams learn the attempt failed; the job itself runs again on another node
             live.put(job.id(), new LiveJob());
             lj.error(ErrorCode.NODE_DISCONNECTED, message);
             LOG.info("event=job_requeued job_id={} reason=node_disconnected node_id={}", job.id(),
                     job.nodeId().orElse(""));
             dispatch();
+        }
+    }
+
+    /** Closes the upload of this attempt if it is still open here: its node must stop working on a job that moved on. */
+    private void abortUpload(JobRecord attempt) {
+        movedOn.merge(attempt.id(), attempt.attempt(), Math::max);
+        Upload up = uploads.get(attempt.id());
+        if (up != null && up.job.attempt() == attempt.attempt()) {
+            LOG.info("event=job_upload_closed job_id={} attempt={} node_id={}", attempt.id(), attempt.attempt(),
+                    attempt.nodeId().orElse(""));
+            up.abort();
+        }
+    }
+
+    /** Answers every claim the node has open here with nothing. */
+    private void releaseClaims(String nodeId) {
+        Deque<ClaimWaiter> q;
+        synchronized (this) {
+            q = waiting.remove(nodeId);
+        }
+        if (q != null) {
+            q.forEach(w -> w.deliver(Optional.empty()));
+        }
+    }
+
+    /** How many claims wait on this instance. */
+    public synchronized int openClaims() {
+        return waiting.values().stream().mapToInt(Deque::size).sum();
+    }
+
+    /** A claim whose connection ended before it was answered (the node went away): it is not handed a job. */
+    public void cancelClaim(String nodeId, ClaimWaiter waiter) {
+        synchronized (this) {
+            Deque<ClaimWaiter> q = waiting.get(nodeId);
+            if (q != null) {
+                q.remove(waiter);
+            }
         }
     }
 
@@ -579,7 +643,9 @@ public final class JobService implements AutoCloseable {
                 if (j.createdAt().isBefore(deadline)) {
                     if (store.failJob(j.id(), Optional.empty(), ErrorCode.TIMEOUT.wire(),
                             "job exceeded the 5 minute limit", now)) {
+                        abortUpload(j);
                         LiveJob lj = live.remove(j.id());
+                        movedOn.remove(j.id());
                         escrow.release(j.id());
                         if (lj != null) {
                             lj.error(ErrorCode.TIMEOUT, "job exceeded the 5 minute limit");
@@ -589,6 +655,7 @@ public final class JobService implements AutoCloseable {
                 } else if (state == JobState.PROCESSING) {
                     NodeRecord n = j.nodeId().map(nodes::get).orElse(null);
                     if (n == null || !n.online(now, settings.offlineAfter())) {
+                        j.nodeId().ifPresent(this::releaseClaims);
                         nodeDropped(j, live.computeIfAbsent(j.id(), k -> new LiveJob()),
                                 "Node went offline during inference");
                     }
@@ -616,6 +683,7 @@ public final class JobService implements AutoCloseable {
             // not pending or processing when the sweep looked: finished, or accepted here and not yet stored
             Optional<JobRecord> job = store.job(e.getKey());
             if (job.isPresent() && job.get().state().terminal() && live.remove(e.getKey(), e.getValue())) {
+                movedOn.remove(e.getKey());
                 escrow.release(e.getKey());
                 replayFinished(job.get(), e.getValue().asListener());
             }

@@ -2,11 +2,11 @@ package net.infernet.controlplane.nodes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -80,23 +80,21 @@ public final class NodeService {
         if (known.isPresent()) {
             return new Registration(known.get(), false);
         }
-        String name = JsonFields.optString(json, "name").orElse("node");
-        String address = JsonFields.optString(json, "address").orElse(request.getRemoteAddr());
+        String name = JsonFields.optString(json, "name", Limits.NAME).orElse("node");
+        String address = JsonFields.optString(json, "address", Limits.ADDRESS).orElse(request.getRemoteAddr());
         int port = JsonFields.optInt(json, "port", 8080, 0, 65535);
-        String tier = JsonFields.optString(json, "vram_tier").orElse("cpu");
-        if (VramTier.fromWire(tier).isEmpty()) {
+        String tier = vramTier(json);
+        Optional<JsonNode> gpus = JsonFields.optArray(json, "gpus", Limits.GPUS);
+        String gpusJson = gpus.map(JsonNode::toString).orElse("[]");
+        if (gpusJson.length() > Limits.GPUS_JSON) {
             throw new InfernetException(ErrorCode.BAD_REQUEST,
-                    "vram_tier must be one of >=48gb, >=24gb, >=12gb, >=8gb, cpu");
+                    "field 'gpus' must be at most " + Limits.GPUS_JSON + " characters as JSON");
         }
-        JsonNode gpus = json.get("gpus");
-        if (gpus != null && !gpus.isNull() && !gpus.isArray()) {
-            throw new InfernetException(ErrorCode.BAD_REQUEST, "field 'gpus' must be an array");
-        }
-        List<String> models = stringList(json, "served_models");
-        String backend = JsonFields.optString(json, "backend").orElse("unknown");
+        List<String> models = servedModels(json);
+        String backend = JsonFields.optString(json, "backend", Limits.BACKEND).orElse("unknown");
         Instant now = clock.instant();
         String status = settings.requireNodeApproval() ? NodeRecord.PENDING_APPROVAL : NodeRecord.APPROVED;
-        Optional<String> regToken = JsonFields.optString(json, "registration_token");
+        Optional<String> regToken = JsonFields.optString(json, "registration_token", Limits.TOKEN);
         if (regToken.isPresent()) {
             if (!store.consumeRegistrationToken(Hashing.sha256Hex(regToken.get()), now)) {
                 throw new InfernetException(ErrorCode.UNAUTHORIZED, "registration token is unknown or already used");
@@ -105,26 +103,31 @@ public final class NodeService {
         }
         String id = "node_" + Hashing.sha256Hex(publicKey).substring(0, 16);
         NodeRecord node = store.registerNode(new NodeRecord(id, publicKey, name, address, port, tier,
-                gpus == null || gpus.isNull() ? "[]" : gpus.toString(), models, backend, status, now,
+                gpusJson, models, backend, status, now,
                 Optional.empty(), 0, 1, 0, Optional.empty(), Optional.empty()));
         LOG.info("event=node_registered node_id={} status={}", node.id(), node.status());
         return new Registration(node, true);
     }
 
-    /** Records a heartbeat and answers with the node's queued commands. */
+    /**
+     * Records a heartbeat and answers with the node's queued commands. Every field is checked first (types, ranges,
+     * sizes: docs/protocol.md §4), so nothing a node sends can put an impossible number in front of clients.
+     */
     public ObjectNode heartbeat(NodeRecord node, ObjectNode json) {
-        String status = JsonFields.optString(json, "status").orElse("online");
+        String status = JsonFields.optString(json, "status", 16).orElse("online");
         if (!status.equals("online") && !status.equals("offline")) {
             throw new InfernetException(ErrorCode.BAD_REQUEST, "status must be online or offline");
         }
-        List<String> models = json.has("served_models") ? stringList(json, "served_models") : node.servedModels();
-        JsonNode load = json.path("load");
-        int active = load.path("active_jobs").asInt(0);
-        int max = load.path("max_jobs").asInt(Math.max(1, node.maxJobs()));
-        Optional<Double> tps = json.hasNonNull("tokens_per_second")
-                ? Optional.of(json.get("tokens_per_second").asDouble()) : Optional.empty();
+        List<String> models = json.has("served_models") ? servedModels(json) : node.servedModels();
+        JsonNode load = JsonFields.optObject(json, "load").orElse(json.objectNode());
+        int max = JsonFields.optInt(load, "max_jobs", Math.max(1, node.maxJobs()), 1, Limits.MAX_JOBS);
+        int active = JsonFields.optInt(load, "active_jobs", 0, 0, Limits.MAX_JOBS);
+        JsonFields.optObject(json, "gpu").ifPresent(NodeService::checkGpu);
+        Optional<Double> tps = JsonFields.optNumber(json, "tokens_per_second", 0, Limits.TOKENS_PER_SECOND);
+        JsonFields.optString(json, "backend", Limits.BACKEND);
         store.heartbeat(node.id(), clock.instant(), status.equals("online"), models, active, max, tps,
-                JsonFields.optString(json, "payout_chain"), JsonFields.optString(json, "payout_address"));
+                JsonFields.optString(json, "payout_chain", Limits.CHAIN),
+                JsonFields.optString(json, "payout_address", Limits.ADDRESS));
         ObjectNode out = json.objectNode();
         ArrayNode cmds = out.putArray("commands");
         store.queuedCommands(node.id()).forEach(c -> {
@@ -141,21 +144,32 @@ public final class NodeService {
         return node.online(clock.instant(), settings.offlineAfter());
     }
 
-    private static List<String> stringList(JsonNode json, String field) {
-        JsonNode n = json.get(field);
-        if (n == null || n.isNull()) {
-            return List.of();
+    private static List<String> servedModels(JsonNode json) {
+        return JsonFields.stringList(json, "served_models", Limits.MODELS, Limits.MODEL);
+    }
+
+    private static String vramTier(JsonNode json) {
+        String tier = JsonFields.optString(json, "vram_tier", 16).orElse("cpu");
+        if (VramTier.fromWire(tier).isEmpty()) {
+            throw new InfernetException(ErrorCode.BAD_REQUEST,
+                    "vram_tier must be one of >=48gb, >=24gb, >=12gb, >=8gb, cpu");
         }
-        if (!n.isArray()) {
-            throw new InfernetException(ErrorCode.BAD_REQUEST, "field '" + field + "' must be an array of strings");
+        return tier;
+    }
+
+    /** The heartbeat's {@code gpu} report: a vram tier and at most {@link Limits#GPUS} devices with sane numbers. */
+    private static void checkGpu(JsonNode gpu) {
+        if (gpu.has("vram_tier")) {
+            vramTier(gpu);
         }
-        List<String> out = new ArrayList<>();
-        for (JsonNode v : n) {
-            if (!v.isTextual() || v.textValue().isBlank() || v.textValue().contains("\n")) {
-                throw new InfernetException(ErrorCode.BAD_REQUEST, "field '" + field + "' must be an array of strings");
+        for (JsonNode d : JsonFields.optArray(gpu, "devices", Limits.GPUS).orElse(JsonNodeFactory.instance.arrayNode())) {
+            if (!d.isObject()) {
+                throw new InfernetException(ErrorCode.BAD_REQUEST, "gpu.devices must be objects");
             }
-            out.add(v.textValue());
+            JsonFields.optString(d, "name", Limits.NAME);
+            JsonFields.optLong(d, "memory_total_mib", 0, 0, Limits.GPU_MEMORY_MIB);
+            JsonFields.optLong(d, "memory_used_mib", 0, 0, Limits.GPU_MEMORY_MIB);
+            JsonFields.optInt(d, "utilization_percent", 0, 0, 100);
         }
-        return out;
     }
 }

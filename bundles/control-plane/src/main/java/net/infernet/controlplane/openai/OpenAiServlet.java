@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.infernet.controlplane.ControlPlane;
+import net.infernet.controlplane.api.ClientApiServlet;
 import net.infernet.controlplane.api.JobRequest;
 import net.infernet.controlplane.api.Responses;
 import net.infernet.controlplane.jobs.JobListener;
@@ -61,6 +62,7 @@ public class OpenAiServlet extends ApiServlet {
         } catch (InfernetException e) {
             if (!response.isCommitted()) {
                 response.resetBuffer();
+                HttpApi.closeIfBodyUnread(request, response);
                 api.writeJson(response, e.code().httpStatus(), error(api.mapper(), e.code(), e.getMessage()));
             }
         }
@@ -85,7 +87,7 @@ public class OpenAiServlet extends ApiServlet {
         ObjectNode out = api.mapper().createObjectNode();
         out.put("object", "list");
         ArrayNode data = out.putArray("data");
-        net.infernet.controlplane.api.ClientApiServlet.models(cp, api.mapper()).path("models").forEach(m -> {
+        ClientApiServlet.models(cp, api.mapper()).path("models").forEach(m -> {
             ObjectNode o = data.addObject();
             o.put("id", m.get("id").asText());
             o.put("object", "model");
@@ -98,27 +100,23 @@ public class OpenAiServlet extends ApiServlet {
     private void completions(Caller caller, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         JobRequest req = JobRequest.parse(api.readObject(request), api.mapper());
-        JobRecord job = cp.jobs().accept(caller.tokenId(), caller.clientPubkey(), req.model(), req.normalized(),
+        // stored before the client sees its first byte; the stream replays every token so far to its reader
+        JobRecord job = cp.jobs().submit(caller.tokenId(), caller.clientPubkey(), req.model(), req.normalized(),
                 req.nodePin());
         Chunks chunks = new Chunks(api.mapper(), "chatcmpl-" + job.id().substring(4), req.model(),
                 job.createdAt().getEpochSecond());
-        try {
-            if (req.stream()) {
-                stream(job, chunks, req.includeUsage(), request, response); // subscribed before the job can run
-            } else {
-                collect(job, chunks, request);
-            }
-        } catch (IOException | RuntimeException e) {
-            cp.jobs().abandon(job); // the caller is gone before the job was stored: nothing runs, nothing is held
-            throw e;
+        if (req.stream()) {
+            stream(job, chunks, req.includeUsage(), request, response);
+        } else {
+            collect(job, chunks, request);
         }
-        cp.jobs().start(job);
     }
 
     private void stream(JobRecord job, Chunks chunks, boolean includeUsage, HttpServletRequest request,
             HttpServletResponse response) throws IOException {
         JobListener[] holder = new JobListener[1];
         AsyncSse[] sseHolder = new AsyncSse[1];
+        response.setHeader(ClientApiServlet.JOB_ID_HEADER, job.id());
         AsyncSse sse = AsyncSse.start(request, response, cp.jobs().settings().jobTimeout().plus(Duration.ofMinutes(1)),
                 () -> {
                     cp.jobs().unsubscribe(job.id(), holder[0]);

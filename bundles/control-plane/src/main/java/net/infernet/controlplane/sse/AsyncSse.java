@@ -57,6 +57,11 @@ public final class AsyncSse implements WriteListener, AsyncListener {
         send("data: " + payload + "\n\n");
     }
 
+    /** {@code event: <name>} with {@code data: <payload>}: a named event, which plain data readers skip. */
+    public void event(String name, String payload) {
+        send("event: " + name + "\ndata: " + payload + "\n\n");
+    }
+
     /** A comment frame: the keep-alive idle proxies need. */
     public void comment(String text) {
         send(": " + text + "\n\n");

@@ -16,8 +16,8 @@ class PayerLinksTest {
     void signsThePayerLinkTheContractVerifies() {
         NodeKey platform = NodeKey.fromHex("0000000000000000000000000000000000000000000000000000000000000007");
         ReceiptDomain base = new ReceiptDomain(8453, "0x5FbDB2315678afecb367f032d93F642f64180aa3");
-        assertEquals("0x94db6124139d8fc1fbf28bf0ba91624b1ee0cb7081902097d5e06874fd7306065d89df23011bf79a469cfea8817ce6"
-                + "f63668596c822bdef2be412eca86a888c11c", PayerLinks.sign(platform, base, "tok_9f2c41d07ab3",
+        assertEquals("0x68edfc436d45166b26d41e1e0a46dc90578706b48d336d67dee46c94ab14a2031732cab5289e0451f6ed9c64349ce3"
+                + "2dbcfa07472782149e6ad60777e46fd0521b", PayerLinks.sign(platform, base, "tok_9f2c41d07ab3",
                         "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", 1795341600L));
     }
 }

@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -49,16 +50,30 @@ public final class Client {
         return token == null ? b : b.header("Authorization", "Bearer " + token);
     }
 
-    /** The non-empty lines of an SSE response, read on a background thread. */
+    /**
+     * The non-empty lines of an SSE response, read on a background thread. The stream's first event, {@code event:
+     * job} naming the job, is taken out of the lines and kept as {@link #announcedJobId()}.
+     */
     public static final class Events {
         public final HttpResponse<Stream<String>> response;
         private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        private final CompletableFuture<String> announced = new CompletableFuture<>();
 
         Events(HttpResponse<Stream<String>> response) {
             this.response = response;
             Thread t = new Thread(() -> {
+                boolean[] announcing = {false};
                 try {
-                    response.body().filter(l -> !l.isEmpty()).forEach(lines::add);
+                    response.body().filter(l -> !l.isEmpty()).forEach(l -> {
+                        if (l.equals("event: job") && !announced.isDone()) {
+                            announcing[0] = true;
+                        } else if (announcing[0]) {
+                            announcing[0] = false;
+                            announced.complete(l.replaceAll("^data: \\{\"job_id\":\"([^\"]+)\"\\}$", "$1"));
+                        } else {
+                            lines.add(l);
+                        }
+                    });
                 } catch (RuntimeException ignored) {
                     // stream closed
                 }
@@ -66,6 +81,11 @@ public final class Client {
             });
             t.setDaemon(true);
             t.start();
+        }
+
+        /** The job id the stream's first event named. */
+        public String announcedJobId() throws Exception {
+            return announced.get(30, TimeUnit.SECONDS);
         }
 
         /** The next line; a generous bound only guards against a hung test. */

@@ -35,6 +35,22 @@ public enum ErrorCode {
         return httpStatus;
     }
 
+    /**
+     * The code for an HTTP status that a layer below the API answered with (the HTTP server refusing a malformed
+     * request, an unknown path): the code of that status, else {@link #BAD_REQUEST} for any other 4xx and
+     * {@link #INTERNAL_ERROR} for anything else.
+     */
+    public static ErrorCode forStatus(int httpStatus) {
+        return switch (httpStatus) {
+            case 401 -> UNAUTHORIZED;
+            case 404 -> NOT_FOUND;
+            case 429 -> RATE_LIMITED;
+            case 503 -> NO_CAPACITY;
+            case 504 -> TIMEOUT;
+            default -> httpStatus >= 400 && httpStatus < 500 ? BAD_REQUEST : INTERNAL_ERROR;
+        };
+    }
+
     /** The code for a wire string; unknown strings map to {@link #INTERNAL_ERROR}. */
     public static ErrorCode fromWire(String wire) {
         for (ErrorCode c : values()) {

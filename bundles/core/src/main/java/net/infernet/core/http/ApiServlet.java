@@ -33,11 +33,11 @@ public abstract class ApiServlet extends HttpServlet {
         try {
             handle(request, response);
         } catch (InfernetException e) {
-            respondError(response, e.code(), e.getMessage());
+            respondError(request, response, e.code(), e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("event=request_failed method={} path={} error={}", request.getMethod(),
                     request.getRequestURI(), e.toString(), e);
-            respondError(response, ErrorCode.INTERNAL_ERROR, "internal error");
+            respondError(request, response, ErrorCode.INTERNAL_ERROR, "internal error");
         }
     }
 
@@ -46,11 +46,13 @@ public abstract class ApiServlet extends HttpServlet {
                 "method " + request.getMethod() + " is not supported on " + request.getRequestURI());
     }
 
-    private void respondError(HttpServletResponse response, ErrorCode code, String message) throws IOException {
+    private void respondError(HttpServletRequest request, HttpServletResponse response, ErrorCode code,
+            String message) throws IOException {
         if (response.isCommitted()) {
             return; // a streaming response already started; the stream reports its own errors
         }
         response.reset();
+        HttpApi.closeIfBodyUnread(request, response);
         api.writeError(response, code, message);
     }
 }

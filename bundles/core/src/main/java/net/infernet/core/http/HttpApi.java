@@ -1,19 +1,23 @@
 package net.infernet.core.http;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import net.infernet.core.api.ErrorCode;
 import net.infernet.core.api.InfernetException;
 
@@ -34,11 +38,18 @@ public final class HttpApi {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    /** A mapper configured the way every Infernet wire format expects: strict numbers, unknown fields ignored. */
+    /**
+     * A mapper configured the way every Infernet wire format expects: strict numbers, unknown fields ignored, and
+     * strict documents: a field named twice or anything after the value (trailing garbage, a second object) is
+     * malformed JSON.
+     */
     public static ObjectMapper newMapper() {
-        return new ObjectMapper()
+        return JsonMapper.builder()
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-                .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, true);
+                .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, true)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
     }
 
     public ObjectMapper mapper() {
@@ -49,8 +60,11 @@ public final class HttpApi {
         return maxBodyBytes;
     }
 
-    /** The raw body, at most {@link #maxBodyBytes()} bytes, or {@code bad_request}. */
-    public byte[] readBody(HttpServletRequest request) throws IOException {
+    /**
+     * The raw body, at most {@link #maxBodyBytes()} bytes, or {@code bad_request}: too large, or cut off before its
+     * declared length, or in broken chunked framing (the server reports both as an I/O error while reading).
+     */
+    public byte[] readBody(HttpServletRequest request) {
         long declared = request.getContentLengthLong();
         if (declared > maxBodyBytes) {
             throw tooLarge();
@@ -61,6 +75,38 @@ public final class HttpApi {
                 throw tooLarge();
             }
             return body;
+        } catch (IOException e) {
+            throw new InfernetException(ErrorCode.BAD_REQUEST,
+                    "request body could not be read: it ended before its declared length or its framing is malformed");
+        }
+    }
+
+    /**
+     * A query parameter of the request, decoded strictly: a malformed percent-escape or invalid UTF-8 is a
+     * {@code bad_request} naming the parameter, not a server error. The first value when it is given twice.
+     */
+    public static Optional<String> queryParam(HttpServletRequest request, String name) {
+        String query = request.getQueryString();
+        if (query == null || query.isEmpty()) {
+            return Optional.empty();
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = decode(eq < 0 ? pair : pair.substring(0, eq), "query string");
+            if (key.equals(name)) {
+                return Optional.of(eq < 0 ? "" : decode(pair.substring(eq + 1), "query parameter '" + name + "'"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String decode(String s, String what) {
+        try {
+            byte[] bytes = URLDecoder.decode(s, StandardCharsets.ISO_8859_1).getBytes(StandardCharsets.ISO_8859_1);
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (IllegalArgumentException | CharacterCodingException e) {
+            throw new InfernetException(ErrorCode.BAD_REQUEST, what + " has a malformed percent-escape or is not UTF-8");
         }
     }
 
@@ -95,7 +141,7 @@ public final class HttpApi {
     }
 
     /** {@link #readBody} then {@link #parseObject}. */
-    public ObjectNode readObject(HttpServletRequest request) throws IOException {
+    public ObjectNode readObject(HttpServletRequest request) {
         return parseObject(readBody(request));
     }
 
@@ -106,6 +152,48 @@ public final class HttpApi {
         response.setCharacterEncoding("UTF-8");
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
+    }
+
+    /**
+     * For an error answer to a request whose body was not read to its end (refused early, too large): the rest of
+     * the body is read and dropped, up to {@link #DRAIN_LIMIT_BYTES}, so the client gets its answer and may keep the
+     * connection. Closing a connection the client is still writing to would make the client's TCP stack discard the
+     * answer (a reset), so a client sending 1 MB to a refusing endpoint would see a broken connection instead of the
+     * error. A body larger than that, or one that cannot be read (broken framing, asynchronous reading), gets
+     * {@code Connection: close}, and the client does not send its next request on a connection that is about to go.
+     */
+    public static void closeIfBodyUnread(HttpServletRequest request, HttpServletResponse response) {
+        if (!drained(request)) {
+            response.setHeader("Connection", "close");
+        }
+    }
+
+    /** The most bytes of an unread body an error answer reads and drops (4 × the default body limit). */
+    private static final int DRAIN_LIMIT_BYTES = 4 * DEFAULT_MAX_BODY_BYTES;
+
+    private static boolean drained(HttpServletRequest request) {
+        long declared = request.getContentLengthLong();
+        if (declared == 0) {
+            return true;
+        }
+        if (declared > DRAIN_LIMIT_BYTES) {
+            return false;
+        }
+        try {
+            jakarta.servlet.ServletInputStream in = request.getInputStream();
+            if (in.isFinished()) {
+                return true;
+            }
+            byte[] buffer = new byte[16 * 1024];
+            long left = DRAIN_LIMIT_BYTES;
+            int n;
+            while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
+                left -= n;
+            }
+            return in.isFinished();
+        } catch (IOException | IllegalStateException e) {
+            return false; // broken framing, a reader already set, or the client went away
+        }
     }
 
     /** Writes the book's error envelope with the code's HTTP status. */

@@ -3,7 +3,7 @@
  * outbound calls, {@link net.infernet.core.http.HttpClients}.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package net.infernet.core.http;
 
 import org.osgi.annotation.bundle.Export;

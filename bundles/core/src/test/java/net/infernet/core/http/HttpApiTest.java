@@ -60,4 +60,59 @@ class HttpApiTest {
         assertEquals(0.7, JsonFields.optDouble(o, "temperature", 0.7, 0, 2));
         assertEquals(false, JsonFields.optBoolean(o, "stream", false));
     }
+
+    @Test
+    void aDocumentIsOneValueWithUniqueFields() {
+        assertTrue(rejected("{\"model\":\"x\"} trailing".getBytes(StandardCharsets.UTF_8)).getMessage()
+                .startsWith("malformed JSON"));
+        assertTrue(rejected("{\"model\":\"x\"}{\"model\":\"y\"}".getBytes(StandardCharsets.UTF_8)).getMessage()
+                .startsWith("malformed JSON"));
+        assertTrue(rejected("{\"model\":\"x\",\"model\":\"y\"}".getBytes(StandardCharsets.UTF_8)).getMessage()
+                .contains("Duplicate field 'model'"));
+        assertEquals("x", api.parseObject("  {\"model\":\"x\"}\n ".getBytes(StandardCharsets.UTF_8)).get("model")
+                .asText());
+    }
+
+    @Test
+    void stringsArraysAndNumbersHaveLimits() {
+        ObjectNode o = api.parseObject(("{\"name\":\"" + "n".repeat(201) + "\",\"models\":[\"a\",\"b\",\"c\"],"
+                + "\"tps\":-2.5,\"big\":1e300,\"frac\":1.5}").getBytes(StandardCharsets.UTF_8));
+        assertEquals("field 'name' must be at most 200 characters",
+                assertThrows(InfernetException.class, () -> JsonFields.optString(o, "name", 200)).getMessage());
+        assertEquals("field 'models' must have at most 2 items",
+                assertThrows(InfernetException.class, () -> JsonFields.stringList(o, "models", 2, 10)).getMessage());
+        assertEquals(java.util.List.of("a", "b", "c"), JsonFields.stringList(o, "models", 3, 10));
+        assertTrue(assertThrows(InfernetException.class, () -> JsonFields.optNumber(o, "tps", 0, 1e5))
+                .getMessage().contains("between"));
+        assertTrue(assertThrows(InfernetException.class, () -> JsonFields.optNumber(o, "big", 0, 1e5))
+                .getMessage().contains("between"));
+        assertEquals("field 'frac' must be an integer",
+                assertThrows(InfernetException.class, () -> JsonFields.optLong(o, "frac", 0, 0, 10)).getMessage());
+        assertEquals("field 'big' must be an integer",
+                assertThrows(InfernetException.class, () -> JsonFields.optLong(o, "big", 0, 0, 10)).getMessage());
+    }
+
+    @Test
+    void queryParametersAreDecodedStrictly() {
+        assertEquals(java.util.Optional.of("2026-01-01T00:00:00Z"),
+                HttpApi.queryParam(query("limit=5&since=2026-01-01T00%3A00%3A00Z"), "since"));
+        assertEquals(java.util.Optional.of("a b\u00e9"), HttpApi.queryParam(query("x=a+b%C3%A9"), "x"));
+        assertEquals(java.util.Optional.empty(), HttpApi.queryParam(query("limit=5"), "since"));
+        for (String bad : new String[] {"since=%zz", "since=%", "since=%C3%28", "%G0=1&since=x"}) {
+            InfernetException e = assertThrows(InfernetException.class, () -> HttpApi.queryParam(query(bad), "since"),
+                    bad);
+            assertEquals(ErrorCode.BAD_REQUEST, e.code());
+        }
+    }
+
+    private static jakarta.servlet.http.HttpServletRequest query(String q) {
+        return (jakarta.servlet.http.HttpServletRequest) java.lang.reflect.Proxy.newProxyInstance(
+                HttpApiTest.class.getClassLoader(), new Class<?>[] {jakarta.servlet.http.HttpServletRequest.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getQueryString")) {
+                        return q;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
 }

@@ -28,7 +28,7 @@ public record NodeConfig(String controlPlaneUrl, Optional<String> nodeId, String
         String address, int port, String engineBackend, String engineHost, String defaultModel,
         List<String> servedModels, Optional<String> backend, Optional<String> payoutChain,
         Optional<String> payoutAddress, String vramTier, Optional<String> bearerToken) {
-    public static final String DEFAULT_CONTROL_PLANE = "http://127.0.0.1:8080";
+    public static final String DEFAULT_CONTROL_PLANE = "http://127.0.0.1:3000";
     public static final int DEFAULT_PORT = 46337;
 
     public NodeConfig {

@@ -18,6 +18,9 @@ final class NdjsonPublisher implements Flow.Publisher<ByteBuffer> {
     private boolean completed;
     private boolean delivered;
     private boolean draining;
+    /** The HTTP client cancelled the body: the connection broke or the control plane closed it. */
+    private boolean cancelled;
+    private long lastLineNanos = System.nanoTime();
 
     @Override
     public void subscribe(Flow.Subscriber<? super ByteBuffer> s) {
@@ -36,6 +39,7 @@ final class NdjsonPublisher implements Flow.Publisher<ByteBuffer> {
             @Override
             public void cancel() {
                 synchronized (NdjsonPublisher.this) {
+                    cancelled = true;
                     completed = true;
                     delivered = true;
                     queue.clear();
@@ -52,6 +56,7 @@ final class NdjsonPublisher implements Flow.Publisher<ByteBuffer> {
                 return false;
             }
             queue.add(ByteBuffer.wrap((json + "\n").getBytes(StandardCharsets.UTF_8)));
+            lastLineNanos = System.nanoTime();
         }
         drain();
         return true;
@@ -67,6 +72,15 @@ final class NdjsonPublisher implements Flow.Publisher<ByteBuffer> {
 
     synchronized boolean isCompleted() {
         return completed;
+    }
+
+    /** Whether the upload ended from the other side (its connection broke or was closed) rather than by us. */
+    synchronized boolean isCancelled() {
+        return cancelled;
+    }
+
+    synchronized long nanosSinceLastLine() {
+        return System.nanoTime() - lastLineNanos;
     }
 
     private void drain() {

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +36,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import net.infernet.core.api.ChatMessage;
 import net.infernet.core.api.ChatRequest;
 import net.infernet.core.api.Completion;
+import net.infernet.core.api.ErrorCode;
 import net.infernet.core.api.InfernetException;
 import net.infernet.core.api.Receipt;
 import net.infernet.core.backend.InferenceBackend;
@@ -63,6 +65,10 @@ final class Node implements NodeStatusSource {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a job that arrives while no backend answers waits for one (a bundle being replaced) before it is given back. */
+    static final Duration BACKEND_GRACE = Duration.ofSeconds(10);
+    /** How long stopping waits for the control plane to take back the jobs in flight. */
+    private static final Duration GIVE_BACK_WAIT = Duration.ofSeconds(3);
 
     private final NodeSettings settings;
     private final NodeKey key;
@@ -93,11 +99,50 @@ final class Node implements NodeStatusSource {
     private final ExecutorService jobs;
     private final ExecutorService poller;
     private final ExecutorService commands;
+    /** Receipt sending and retries, and the uploads' keep-alives: short tasks, never blocked by a heartbeat. */
+    private final ScheduledExecutorService background;
+    private final ReceiptOutbox outbox;
     private volatile HttpClient http;
     private volatile ControlPlane cp;
 
-    /** One job in flight: its backend, its upload body and whether it was told to stop. */
-    private record RunningJob(String id, InferenceBackend backend, NdjsonPublisher body, AtomicBoolean cancelled) {
+    /**
+     * One job in flight: its upload (body and the control plane's answer), the backend it runs on once it has one,
+     * and whether it was given back or failed here.
+     */
+    private static final class RunningJob {
+        private final String id;
+        private final NdjsonPublisher body;
+        private final CompletableFuture<HttpResponse<String>> upload;
+        private final AtomicBoolean cancelled = new AtomicBoolean();
+        private volatile InferenceBackend backend;
+
+        RunningJob(String id, NdjsonPublisher body, CompletableFuture<HttpResponse<String>> upload) {
+            this.id = id;
+            this.body = body;
+            this.upload = upload;
+        }
+
+        String id() {
+            return id;
+        }
+
+        NdjsonPublisher body() {
+            return body;
+        }
+
+        AtomicBoolean cancelled() {
+            return cancelled;
+        }
+
+        InferenceBackend backend() {
+            return backend;
+        }
+
+        /** Binds the job to its backend; false when it was given back meanwhile (backend removed, stopping). */
+        boolean start(InferenceBackend b) {
+            backend = b;
+            return !cancelled.get();
+        }
     }
 
     Node(NodeSettings settings, NodeKey key, NodeConfig initial, Backends backends, Clock clock) {
@@ -118,6 +163,8 @@ final class Node implements NodeStatusSource {
         this.jobs = Executors.newFixedThreadPool(settings.maxJobs(), named("job"));
         this.poller = Executors.newSingleThreadExecutor(named("jobs-poll"));
         this.commands = Executors.newSingleThreadExecutor(named("command"));
+        this.background = Executors.newSingleThreadScheduledExecutor(named("receipts"));
+        this.outbox = new ReceiptOutbox(settings.dataDir(), background, () -> cp, mapper);
         this.http = HttpClients.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(httpExecutor).connectTimeout(Duration.ofSeconds(5)).build();
         this.cp = new ControlPlane(http, settings.controlPlane(), new RequestSigner(key, clock), mapper);
     }
@@ -140,17 +187,25 @@ final class Node implements NodeStatusSource {
         warnOnModelMismatch();
         scheduler.execute(this::heartbeatTick);
         poller.execute(this::pollLoop);
+        outbox.resume();
+        long tick = Math.max(10, settings.keepAlive().toMillis() / 4);
+        background.scheduleWithFixedDelay(this::keepAlive, tick, tick, TimeUnit.MILLISECONDS);
     }
 
     /**
-     * Stops within a few seconds: fails every in-flight job explicitly (the control plane re-queues it), tells the
-     * control plane the node is offline (bounded to 2 s), and ends every thread this node started.
+     * Stops within a few seconds: gives every in-flight job back (the control plane re-queues it) and waits up to
+     * {@link #GIVE_BACK_WAIT} for the control plane to answer those uploads, tells the control plane the node is
+     * offline (bounded to 2 s), and ends every thread this node started. Receipts still in the outbox are sent on
+     * the next start.
      */
     void stop() {
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
-        running.values().forEach(j -> failJob(j, "node shutting down", true));
+        List<RunningJob> inFlight = List.copyOf(running.values());
+        inFlight.forEach(j -> failJob(j, ErrorCode.BACKEND_ERROR, "node shutting down", true));
+        awaitGiveBacks(inFlight);
+        background.shutdownNow();
         scheduler.shutdownNow();
         poller.shutdownNow();
         commands.shutdownNow();
@@ -163,13 +218,25 @@ final class Node implements NodeStatusSource {
             }
         });
         jobs.shutdownNow();
-        awaitQuietly(scheduler, poller, commands, jobs);
+        awaitQuietly(scheduler, poller, commands, jobs, background);
         httpExecutor.shutdownNow();
         awaitQuietly(httpExecutor);
         // JDK 17's HttpClient has no close(); its selector thread ends once the client is unreachable
         http = null;
         cp = null;
         LOG.info("event=node_stopped");
+    }
+
+    /** The given-back jobs' uploads are answered (or failed) before the HTTP client goes away with their last line. */
+    private static void awaitGiveBacks(List<RunningJob> jobs) {
+        try {
+            CompletableFuture.allOf(jobs.stream().map(j -> j.upload.exceptionally(e -> null))
+                    .toArray(CompletableFuture[]::new)).get(GIVE_BACK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("event=give_back_unconfirmed jobs={} reason=\"{}\"", jobs.size(), e.toString());
+        }
     }
 
     private static void awaitQuietly(ExecutorService... pools) {
@@ -204,7 +271,7 @@ final class Node implements NodeStatusSource {
             active.set(Optional.empty());
             // the fallback is chosen before the jobs are given back: their next claim must not find the old backend
             reselect("backend " + id + " went away");
-            cut.forEach(j -> failJob(j, "backend " + id + " was removed", true));
+            cut.forEach(j -> failJob(j, ErrorCode.BACKEND_ERROR, "backend " + id + " was removed", true));
             heartbeatSoon();
         }
     }
@@ -574,16 +641,18 @@ final class Node implements NodeStatusSource {
     private void runJob(String nodeId, JsonNode job) {
         String jobId = job.path("id").asText();
         NdjsonPublisher body = new NdjsonPublisher();
-        Optional<InferenceBackend> backend = activeBackend();
-        RunningJob rj = new RunningJob(jobId, backend.orElse(null), body, new AtomicBoolean());
-        running.put(jobId, rj);
         LOG.info("event=job_received job_id={} model={}", jobId, job.path("model").asText());
-        var upload = startUpload(jobId, job.path("stream_token").asText(), body);
+        // opened at once, before the engine starts: the control plane learns that the claim arrived
+        CompletableFuture<HttpResponse<String>> upload = startUpload(jobId, job.path("stream_token").asText(), body);
+        RunningJob rj = new RunningJob(jobId, body, upload);
+        running.put(jobId, rj);
         Optional<Completion> completion = Optional.empty();
         try {
+            Optional<InferenceBackend> backend = awaitBackend();
             if (backend.isEmpty()) {
-                failJob(rj, "no inference backend answers", false);
-            } else if (!rj.cancelled().get()) {
+                // no backend (a bundle being swapped did not come back in time): not the job's fault
+                failJob(rj, ErrorCode.BACKEND_ERROR, "no inference backend answers", true);
+            } else if (rj.start(backend.get())) {
                 completion = generate(job, rj);
             }
         } finally {
@@ -591,10 +660,31 @@ final class Node implements NodeStatusSource {
             body.complete();
         }
         // the control plane completes the job when it reads the done line and answers the upload after that: a
-        // receipt sent before the answer could overtake the done line and be refused (the job not completed yet)
-        if (awaitUpload(jobId, upload)) {
-            completion.ifPresent(c -> sendReceipt(nodeId, job, c));
+        // receipt sent before the answer could overtake the done line and be refused (the job not completed yet).
+        // An upload that got no answer (the control plane went down) may still have completed the job there, so
+        // its receipt goes into the outbox too; only a refused upload (the job moved on) earns no receipt.
+        if (completion.isPresent() && awaitUpload(jobId, upload) != UploadAnswer.REFUSED) {
+            outbox.add(nodeId, signedReceipt(job, completion.get()));
         }
+    }
+
+    /**
+     * The active backend, waiting up to {@link #BACKEND_GRACE} for one while a bundle is being replaced (its old
+     * service leaves before the new one registers); empty when none came or the node is stopping.
+     */
+    private Optional<InferenceBackend> awaitBackend() {
+        long deadline = System.nanoTime() + BACKEND_GRACE.toNanos();
+        Optional<InferenceBackend> b = activeBackend();
+        while (b.isEmpty() && !stopping.get() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+            b = activeBackend();
+        }
+        return stopping.get() ? Optional.empty() : b;
     }
 
     /** Runs the job on its backend and streams it; the completion when the done line was written. */
@@ -613,17 +703,28 @@ final class Node implements NodeStatusSource {
 
                 @Override
                 public boolean cancelled() {
-                    return rj.cancelled().get();
+                    // given back here, or the control plane closed the upload: the job moved on, stop generating
+                    return rj.cancelled().get() || rj.body().isCancelled();
                 }
             });
+        } catch (InfernetException e) {
+            // the engine refused the request itself: the client learns why; a backend removed while this job was
+            // starting on it is not the job's fault, so it is given back
+            failJob(rj, e.code() == ErrorCode.BAD_REQUEST ? ErrorCode.BAD_REQUEST : ErrorCode.BACKEND_ERROR,
+                    e.getMessage(), !backends.has(rj.backend()));
+            return Optional.empty();
         } catch (RuntimeException e) {
-            // a backend removed while this job was starting on it: not the job's fault, give it back
-            failJob(rj, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
-                    !backends.has(rj.backend()));
+            failJob(rj, ErrorCode.BACKEND_ERROR, e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage(), !backends.has(rj.backend()));
             return Optional.empty();
         }
         if (rj.cancelled().get()) {
             return Optional.empty(); // already failed explicitly (backend removed or shutdown)
+        }
+        if (rj.body().isCancelled()) {
+            LOG.info("event=job_stopped job_id={} reason=\"the control plane closed the upload: the job moved on\"",
+                    jobId);
+            return Optional.empty();
         }
         ObjectNode done = mapper.createObjectNode();
         done.put("done", true);
@@ -647,25 +748,40 @@ final class Node implements NodeStatusSource {
      * Ends the job's upload with an error line. {@code requeue}: the job is not at fault (its backend went away, the
      * node is stopping), so the control plane gives it to another claim instead of failing it.
      */
-    private void failJob(RunningJob rj, String message, boolean requeue) {
+    private void failJob(RunningJob rj, ErrorCode code, String message, boolean requeue) {
         if (!rj.cancelled().compareAndSet(false, true) && rj.body().isCompleted()) {
             return;
         }
         ObjectNode line = mapper.createObjectNode();
-        line.put("error", "backend_error");
+        line.put("error", code.wire());
         line.put("message", message);
         if (requeue) {
             line.put("requeue", true);
         }
         if (rj.body().line(line.toString())) {
-            failed.incrementAndGet();
-            LOG.warn("event=job_failed job_id={} reason=\"{}\"", rj.id(), message);
+            if (!requeue) {
+                failed.incrementAndGet();
+            }
+            LOG.warn("event={} job_id={} reason=\"{}\"", requeue ? "job_given_back" : "job_failed", rj.id(), message);
         }
         rj.body().complete();
     }
 
-    private java.util.concurrent.CompletableFuture<HttpResponse<String>> startUpload(String jobId, String token,
-            NdjsonPublisher body) {
+    /**
+     * Keeps quiet uploads alive: a job whose engine has not produced a token for {@link NodeSettings#keepAlive()} (a
+     * long prompt before its first token) sends a keep-alive line, so no idle timeout between node and control plane
+     * mistakes a slow engine for a lost node.
+     */
+    private void keepAlive() {
+        long idle = settings.keepAlive().toNanos();
+        for (RunningJob rj : running.values()) {
+            if (rj.body().nanosSinceLastLine() >= idle) {
+                rj.body().line("{\"keepalive\":true}");
+            }
+        }
+    }
+
+    private CompletableFuture<HttpResponse<String>> startUpload(String jobId, String token, NdjsonPublisher body) {
         HttpRequest request = HttpRequest.newBuilder(cp.uri("/api/v1/nodes/jobs/" + jobId + "/stream"))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/x-ndjson")
@@ -673,14 +789,17 @@ final class Node implements NodeStatusSource {
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Whether the control plane accepted the whole upload (answered 200). */
-    private boolean awaitUpload(String jobId, java.util.concurrent.CompletableFuture<HttpResponse<String>> upload) {
+    /** How the control plane answered a job's upload. */
+    private enum UploadAnswer { ACCEPTED, REFUSED, UNKNOWN }
+
+    private UploadAnswer awaitUpload(String jobId, CompletableFuture<HttpResponse<String>> upload) {
         try {
             HttpResponse<String> r = upload.get(30, TimeUnit.SECONDS);
             if (r.statusCode() != 200) {
                 LOG.warn("event=job_upload_refused job_id={} status={}", jobId, r.statusCode());
+                return UploadAnswer.REFUSED;
             }
-            return r.statusCode() == 200;
+            return UploadAnswer.ACCEPTED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             upload.cancel(true);
@@ -688,7 +807,7 @@ final class Node implements NodeStatusSource {
             LOG.warn("event=job_upload_failed job_id={} reason=\"{}\"", jobId, e.getMessage());
             upload.cancel(true);
         }
-        return false;
+        return UploadAnswer.UNKNOWN;
     }
 
     private ChatRequest chatRequest(JsonNode job) {
@@ -722,41 +841,16 @@ final class Node implements NodeStatusSource {
         return new ReceiptDomain(job.get("chain_id").asLong(), job.get("contract").asText());
     }
 
-    private void sendReceipt(String nodeId, JsonNode job, Completion c) {
-        String jobId = job.path("id").asText();
-        try {
-            BigDecimal rate = new BigDecimal(job.path("value_rate").asText("0"));
-            Receipt r = new Receipt(jobId, key.publicKeyHex(), job.path("client_pubkey").asText(),
-                    job.path("model").asText(), c.usage().promptTokens(), c.usage().completionTokens(),
-                    clock.instant().truncatedTo(ChronoUnit.SECONDS),
-                    value(rate, c.usage().promptTokens(), c.usage().completionTokens()),
-                    job.path("chain").asText(Receipt.NO_CHAIN), job.path("receipt_serial").asLong(),
-                    Optional.empty(), Optional.empty());
-            Receipt signed = Receipts.signAsNode(r, key, domain(job));
-            ObjectNode body = mapper.createObjectNode();
-            body.put("node_id", nodeId);
-            body.set("receipt", mapper.readTree(Receipts.canonicalJson(signed)));
-            ControlPlane.Answer a = cp.post("/api/v1/nodes/jobs/" + jobId + "/receipt", body, CALL_TIMEOUT);
-            if (!a.ok()) {
-                LOG.warn("event=receipt_refused job_id={} reason=\"{}\"", jobId, a.error());
-                return;
-            }
-            saveReceipt(jobId, a.body().path("receipt"));
-            LOG.info("event=receipt_countersigned job_id={} value_usdc={}", jobId, Receipts.amount(r.valueUsdc()));
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("event=receipt_failed job_id={} reason=\"{}\"", jobId, e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Keeps the countersigned CPR under {@code <dataDir>/receipts/<job>.json} for {@code infernet keys verify}. */
-    private void saveReceipt(String jobId, JsonNode receipt) throws IOException {
-        if (receipt.isMissingNode() || !jobId.matches("[A-Za-z0-9_-]+")) {
-            return;
-        }
-        Path dir = Files.createDirectories(settings.dataDir().resolve("receipts"));
-        Files.writeString(dir.resolve(jobId + ".json"), Receipts.canonicalJson(Receipts.parseJson(receipt.toString())));
+    /** The job's receipt, signed with the node key in the EIP-712 domain the control plane named. */
+    private Receipt signedReceipt(JsonNode job, Completion c) {
+        BigDecimal rate = new BigDecimal(job.path("value_rate").asText("0"));
+        Receipt r = new Receipt(job.path("id").asText(), key.publicKeyHex(), job.path("client_pubkey").asText(),
+                job.path("model").asText(), c.usage().promptTokens(), c.usage().completionTokens(),
+                clock.instant().truncatedTo(ChronoUnit.SECONDS),
+                value(rate, c.usage().promptTokens(), c.usage().completionTokens()),
+                job.path("chain").asText(Receipt.NO_CHAIN), job.path("receipt_serial").asLong(),
+                Optional.empty(), Optional.empty());
+        return Receipts.signAsNode(r, key, domain(job));
     }
 
     // ---------------------------------------------------------------- status

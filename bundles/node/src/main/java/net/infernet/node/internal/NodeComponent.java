@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import net.infernet.core.backend.InferenceBackend;
 import net.infernet.node.config.ConfigFile;
+import net.infernet.node.config.DaemonPort;
 import net.infernet.node.config.NodeConfig;
 import net.infernet.protocol.keys.KeyFiles;
 import net.infernet.protocol.keys.KeyLayout;
@@ -47,10 +48,15 @@ public final class NodeComponent implements NodeStatusSource {
 
         @AttributeDefinition(description = "how long one job claim long-polls, ms (at most 30000)")
         int job_wait_ms() default 25000;
+
+        @AttributeDefinition(description = "a job's upload sends a keep-alive line after this many quiet seconds "
+                + "(INFERNET_KEEPALIVE_SECONDS); keep it below every HTTP idle timeout between node and control plane")
+        int keepalive_seconds() default 15;
     }
 
     private final Backends backends = new Backends();
     private volatile Node node;
+    private volatile Path portFile;
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -93,8 +99,11 @@ public final class NodeComponent implements NodeStatusSource {
         NodeKey key = KeyFiles.loadOrCreate(KeyLayout.nodeKey(dataDir));
         Path file = ConfigFile.in(configDir);
         String port = Optional.ofNullable(context.getProperty("org.osgi.service.http.port")).orElse("8080");
+        // without config.json: the control plane of this very process (all-in-one), else the local default
+        String controlPlane = "all-in-one".equals(context.getProperty("infernet.role"))
+                ? "http://127.0.0.1:" + port : NodeConfig.DEFAULT_CONTROL_PLANE;
         NodeConfig cfg = ConfigFile.exists(file) ? ConfigFile.read(file)
-                : NodeConfig.initial("http://127.0.0.1:" + port, "", key.publicKeyHex());
+                : NodeConfig.initial(controlPlane, "", key.publicKeyHex());
         if (!config.control_plane().isBlank()) {
             cfg = cfg.withControlPlane(config.control_plane().trim());
         }
@@ -104,10 +113,17 @@ public final class NodeComponent implements NodeStatusSource {
         NodeSettings settings = new NodeSettings(URI.create(cfg.controlPlaneUrl()),
                 Optional.of(config.backend().trim()).filter(s -> !s.isEmpty()), config.max_jobs(),
                 Duration.ofSeconds(Math.max(1, config.heartbeat_seconds())),
-                Math.min(30_000, Math.max(1000, config.job_wait_ms())), dataDir, file);
+                Math.min(30_000, Math.max(1000, config.job_wait_ms())), dataDir, file,
+                Duration.ofSeconds(Math.max(1, config.keepalive_seconds())));
         Node n = new Node(settings, key, cfg, backends, Clock.systemUTC());
         node = n;
         n.start();
+        try {
+            portFile = DaemonPort.in(configDir);
+            DaemonPort.record(portFile, Integer.parseInt(port.trim()));
+        } catch (NumberFormatException e) {
+            portFile = null; // no usable port property: the CLI falls back to config.json's port
+        }
     }
 
     private static Path dir(BundleContext context, String property, Path fallback) {
@@ -117,6 +133,10 @@ public final class NodeComponent implements NodeStatusSource {
 
     @Deactivate
     void deactivate() {
+        Path f = portFile;
+        if (f != null) {
+            DaemonPort.forget(f);
+        }
         Node n = node;
         node = null;
         if (n != null) {

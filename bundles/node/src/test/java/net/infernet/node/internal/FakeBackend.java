@@ -24,6 +24,10 @@ final class FakeBackend implements InferenceBackend {
     /** Counted down when a generation started; a blocking backend then waits for cancellation. */
     final CountDownLatch generating = new CountDownLatch(1);
     volatile boolean blockUntilCancelled;
+    /** Before the first token the engine thinks this long (a long prompt). */
+    volatile long firstTokenDelayMs;
+    /** Set when the engine saw {@link TokenStream#cancelled()} turn true. */
+    volatile boolean sawCancel;
 
     FakeBackend(String id, List<String> models, List<String> tokens) {
         this.id = id;
@@ -59,7 +63,15 @@ final class FakeBackend implements InferenceBackend {
                     break;
                 }
             }
+            sawCancel = true;
             return new Completion("", Usage.NONE, FinishReason.CANCELLED);
+        }
+        if (firstTokenDelayMs > 0) {
+            try {
+                Thread.sleep(firstTokenDelayMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         StringBuilder all = new StringBuilder();
         for (int i = 0; i < tokens.size(); i++) {

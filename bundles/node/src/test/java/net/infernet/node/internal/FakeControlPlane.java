@@ -55,6 +55,10 @@ final class FakeControlPlane implements AutoCloseable {
      * transaction: a node that sends its receipt before the answer has it refused.
      */
     private static final long UPLOAD_ANSWER_LAG_MS = 100;
+    /** How many receipt posts are answered 502 before the next is taken (a control plane restarting). */
+    final java.util.concurrent.atomic.AtomicInteger receiptFailures = new java.util.concurrent.atomic.AtomicInteger();
+    /** Jobs whose upload connection is cut after this many lines, as a control plane does that gave the job away. */
+    final Map<String, Integer> cutAfterLines = new ConcurrentHashMap<>();
 
     FakeControlPlane() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -76,6 +80,11 @@ final class FakeControlPlane implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
+        String raw = ex.getRequestURI().getRawPath();
+        if (raw.endsWith("/stream") && cutAfterLines.containsKey(raw.split("/")[5])) {
+            cut(ex, raw.split("/")[5]);
+            return;
+        }
         try (ex) {
             String path = ex.getRequestURI().getRawPath();
             if (path.endsWith("/stream")) {
@@ -130,6 +139,11 @@ final class FakeControlPlane implements AutoCloseable {
             }
         } else if (path.endsWith("/receipt")) {
             String jobId = path.split("/")[5];
+            if (receiptFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                rejected.add("receipt " + jobId + ": 502");
+                reply(ex, 502, "{\"error\":\"internal_error\",\"error_message\":\"restarting\"}");
+                return;
+            }
             if (!completed.contains(jobId)) {
                 rejected.add("receipt " + jobId + ": the job is not completed yet");
                 reply(ex, 400, "{\"error\":\"bad_request\",\"error_message\":\"job " + jobId
@@ -176,6 +190,24 @@ final class FakeControlPlane implements AutoCloseable {
         }
         completed.add(jobId);
         reply(ex, 200, "{\"ok\":true}");
+    }
+
+    /**
+     * Reads the given number of lines of the job's upload, then drops the connection without an answer: the JDK
+     * server closes the connection of a handler that fails, which is what the node sees of a control plane that
+     * gave the job to another node.
+     */
+    private void cut(HttpExchange ex, String jobId) throws IOException {
+        java.io.InputStream in = ex.getRequestBody();
+        int lines = 0;
+        int b;
+        while (lines < cutAfterLines.get(jobId) && (b = in.read()) >= 0) {
+            if (b == '\n') {
+                lines++;
+                received(jobId).incrementAndGet();
+            }
+        }
+        throw new IllegalStateException("upload of " + jobId + " cut after " + lines + " lines");
     }
 
     private static void reply(HttpExchange ex, int status, String json) throws IOException {

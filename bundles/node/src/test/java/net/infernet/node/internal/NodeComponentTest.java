@@ -67,6 +67,11 @@ class NodeComponentTest {
             public int job_wait_ms() {
                 return 1000;
             }
+
+            @Override
+            public int keepalive_seconds() {
+                return 15;
+            }
         };
     }
 

@@ -56,6 +56,11 @@ class NodeTest {
     }
 
     private Node node(URI controlPlane, Optional<String> override, int maxJobs, FakeBackend... engines) {
+        return node(controlPlane, override, maxJobs, NodeSettings.KEEPALIVE, engines);
+    }
+
+    private Node node(URI controlPlane, Optional<String> override, int maxJobs, Duration keepAlive,
+            FakeBackend... engines) {
         Path file = ConfigFile.in(dir.resolve("config"));
         NodeConfig cfg = NodeConfig.initial(controlPlane.toString(), "test-node", key.publicKeyHex());
         ConfigFile.write(file, cfg);
@@ -64,7 +69,7 @@ class NodeTest {
             backends.add(new Backends.Entry(engines[i].id(), i + 1, engines[i]));
         }
         NodeSettings s = new NodeSettings(controlPlane, override, maxJobs, Duration.ofHours(1), 1000,
-                dir.resolve("data"), file);
+                dir.resolve("data"), file, keepAlive);
         Node n = new Node(s, key, cfg, backends, Clock.systemUTC(),
                 () -> Optional.of("NVIDIA GeForce RTX 4090, 24564, 7200, 35\n"));
         nodes.add(n);
@@ -257,5 +262,125 @@ class NodeTest {
         assertEquals(ReceiptDomain.NONE, Node.domain(m.readTree("{\"chain\":\"none\"}")));
         assertEquals(new ReceiptDomain(8453, "0x1111111111111111111111111111111111111111"), Node.domain(m.readTree(
                 "{\"chain\":\"base\",\"chain_id\":8453,\"contract\":\"0x1111111111111111111111111111111111111111\"}")));
+    }
+
+    @Test
+    void aReceiptTheControlPlaneCouldNotTakeIsSentAgainUntilItIsCountersigned() throws Exception {
+        cp.receiptFailures.set(2); // the control plane answers 502 twice (restarting), then takes it
+        Node node = node(Optional.empty(), 1, new FakeBackend("ollama", List.of("m"), List.of("a", "b")));
+        node.start();
+        cp.pendingJobs.add(cp.job("job_r", "m"));
+        JsonNode sent = take(cp.receipts);
+        assertEquals("job_r", sent.at("/receipt/job_id").asText());
+        assertEquals(2, cp.rejected.stream().filter(r -> r.equals("receipt job_r: 502")).count(), "" + cp.rejected);
+        Path kept = dir.resolve("data/receipts/job_r.json");
+        awaitFile(kept, true);
+        awaitFile(dir.resolve("data/receipts/outbox/job_r.json"), false);
+    }
+
+    @Test
+    void receiptsLeftInTheOutboxAreSentWhenTheNodeStartsAgain() throws Exception {
+        cp.receiptFailures.set(Integer.MAX_VALUE); // the control plane is down for receipts
+        FakeBackend engine = new FakeBackend("ollama", List.of("m"), List.of("a"));
+        Node first = node(Optional.empty(), 1, engine);
+        first.start();
+        cp.pendingJobs.add(cp.job("job_o", "m"));
+        Path outbox = dir.resolve("data/receipts/outbox/job_o.json");
+        awaitFile(outbox, true);
+        first.stop();
+        assertTrue(Files.exists(outbox), "a stopped node keeps the receipt it could not deliver");
+        cp.receiptFailures.set(0);
+        Node second = node(Optional.empty(), 1, engine);
+        second.start();
+        assertEquals("job_o", take(cp.receipts).at("/receipt/job_id").asText());
+        awaitFile(dir.resolve("data/receipts/job_o.json"), true);
+        awaitFile(outbox, false);
+    }
+
+    @Test
+    void aJobThatArrivesWhileItsBackendIsBeingReplacedRunsOnTheNewOne() throws Exception {
+        FakeBackend old = new FakeBackend("llamacpp", List.of("m"), List.of("old"));
+        Node node = node(Optional.empty(), 1, old);
+        node.start();
+        take(cp.heartbeats);
+        node.backendRemoved(old); // the bundle is being updated: its service left, the new one is not there yet
+        cp.pendingJobs.add(cp.job("job_s", "m"));
+        Thread.sleep(500);
+        FakeBackend replacement = new FakeBackend("llamacpp", List.of("m"), List.of("new"));
+        node.backendAdded(new Backends.Entry("llamacpp", 1, replacement));
+        JsonNode first = take(cp.stream("job_s"));
+        assertEquals("new", first.path("text").asText(), "the job waited for the backend, it did not fail: " + first);
+        assertTrue(take(cp.stream("job_s")).path("done").asBoolean());
+    }
+
+    @Test
+    void aNodeWithoutABackendClaimsNothingAndGivesBackWhatItsOpenClaimStillGot() throws Exception {
+        FakeBackend old = new FakeBackend("llamacpp", List.of("m"), List.of("old"));
+        Node node = node(Optional.empty(), 1, old);
+        node.start();
+        take(cp.heartbeats);
+        // a claim is open (the fake answers it within 500 ms): the backend leaves and a job arrives on that claim
+        awaitCall("/api/v1/nodes/jobs/next");
+        node.backendRemoved(old);
+        long t0 = System.nanoTime();
+        cp.pendingJobs.add(cp.job("job_n", "m"));
+        JsonNode given = take(cp.stream("job_n"));
+        assertTrue(given.path("requeue").asBoolean(), "given back for another node, not failed: " + given);
+        assertTrue(System.nanoTime() - t0 >= Node.BACKEND_GRACE.toNanos() - 600_000_000L, "after the grace time");
+        // and from then on it claims nothing until a backend is back
+        cp.calls.clear();
+        Thread.sleep(1500);
+        assertTrue(cp.calls.stream().noneMatch(c -> c.path().equals("/api/v1/nodes/jobs/next")), "" + cp.calls);
+    }
+
+    private void awaitCall(String path) throws InterruptedException {
+        FakeControlPlane.Call c;
+        do {
+            c = cp.calls.poll(20, TimeUnit.SECONDS);
+            assertNotNull(c, "no call to " + path);
+        } while (!c.path().equals(path));
+    }
+
+    @Test
+    void theControlPlaneCuttingTheUploadStopsTheEngineAndEarnsNoReceipt() throws Exception {
+        FakeBackend engine = new FakeBackend("ollama", List.of("m"), List.of());
+        engine.blockUntilCancelled = true;
+        Node node = node(cp.uri(), Optional.empty(), 1, Duration.ofMillis(200), engine);
+        node.start();
+        take(cp.heartbeats);
+        cp.cutAfterLines.put("job_c", 1); // one keep-alive line, then the control plane drops the connection
+        cp.pendingJobs.add(cp.job("job_c", "m"));
+        assertTrue(engine.generating.await(20, TimeUnit.SECONDS));
+        for (int i = 0; i < 400 && !engine.sawCancel; i++) {
+            Thread.sleep(50);
+        }
+        assertTrue(engine.sawCancel, "the engine was told to stop");
+        assertEquals(0, node.status().activeJobs());
+        assertTrue(cp.receipts.isEmpty());
+    }
+
+    @Test
+    void aSlowFirstTokenKeepsTheUploadAliveWithKeepAliveLines() throws Exception {
+        FakeBackend engine = new FakeBackend("ollama", List.of("m"), List.of("late"));
+        engine.firstTokenDelayMs = 1500;
+        Node node = node(cp.uri(), Optional.empty(), 1, Duration.ofMillis(300), engine);
+        node.start();
+        cp.pendingJobs.add(cp.job("job_k", "m"));
+        List<JsonNode> lines = new ArrayList<>();
+        JsonNode l;
+        do {
+            l = take(cp.stream("job_k"));
+            lines.add(l);
+        } while (!l.has("text"));
+        assertTrue(lines.size() >= 3, "keep-alives while the engine thought: " + lines);
+        lines.subList(0, lines.size() - 1).forEach(k -> assertTrue(k.path("keepalive").asBoolean(), "" + k));
+        assertTrue(take(cp.stream("job_k")).path("done").asBoolean());
+    }
+
+    private static void awaitFile(Path p, boolean exists) throws InterruptedException {
+        for (int i = 0; i < 400 && Files.exists(p) != exists; i++) {
+            Thread.sleep(50);
+        }
+        assertEquals(exists, Files.exists(p), p.toString());
     }
 }

@@ -228,8 +228,8 @@ public final class EvmChain implements PaymentChain {
                         + " (for chain id " + chainId() + ", contract " + contractAddress() + ")"));
                 continue;
             }
-            if (contract.isRedeemed(node, r.serial())) {
-                continue;
+            if (contract.isRedeemed(r.serial())) {
+                continue; // this job is paid already (by this receipt, or another node's for the same job)
             }
             PaymentContract.NodeState state = nodes.computeIfAbsent(node, contract::node);
             if (state.operator().isEmpty() && node.equals(signer.ethereumAddress())) {

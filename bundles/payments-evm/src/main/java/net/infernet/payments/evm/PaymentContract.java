@@ -230,8 +230,9 @@ public final class PaymentContract {
         return word(call("feeBps()"), 0).intValueExact();
     }
 
-    public boolean isRedeemed(String node, long serial) {
-        return word(call("isRedeemed(address,uint256)", new Address(node), new Uint256(serial)), 0).signum() != 0;
+    /** Whether the job with this receipt serial has been paid, by any node's receipt (contract version 2). */
+    public boolean isRedeemed(long serial) {
+        return word(call("isRedeemed(uint256)", new Uint256(serial)), 0).signum() != 0;
     }
 
     public String platformSigner() {

@@ -89,8 +89,8 @@ class EvmPaymentChainTest {
         assertEquals(BigDecimal.ZERO, f.chain.operatorBalance(f.node.ethereumAddress()));
         // what the contract still holds: the client's escrow and the platform's fees, nothing else
         assertEquals(BigInteger.valueOf(8_249_667 + 262_550), f.tokenBalance(f.contract()));
-        assertTrue(f.chain.contract().isRedeemed(f.node.ethereumAddress(), 7));
-        assertFalse(f.chain.contract().isRedeemed(f.node.ethereumAddress(), 2));
+        assertTrue(f.chain.contract().isRedeemed(7));
+        assertFalse(f.chain.contract().isRedeemed(2));
     }
 
     @Test
@@ -112,6 +112,29 @@ class EvmPaymentChainTest {
         assertEquals(BigInteger.valueOf(ChainFixture.net("2") + ChainFixture.net("1")),
                 f.tokenBalance(f.payoutAddress));
         assertEquals(new BigDecimal("7"), f.chain.escrowBalance(ChainFixture.CLIENT));
+    }
+
+    @Test
+    void aJobIsPaidOnceWhicheverNodesReceiptForItComesFirst() {
+        // a job re-run on a second node (its first completion was lost in a crash) yields a second valid receipt for
+        // the same job serial: the contract pays the job once
+        f.deposit(ChainFixture.CLIENT, "10");
+        f.chain.registerNode(f.node);
+        NodeKey second = NodeKey.generate(ChainFixture.RANDOM);
+        anvil.fund(second.ethereumAddress());
+        EvmChain secondChain = f.chain(second, f.dataDir.resolve("second"));
+        secondChain.registerNode(second);
+        Receipt first = f.receipt("job_rerun", "2", 77);
+        Receipt rerun = f.receipt(second, "job_rerun", "2", 77, f.domain());
+        redeem(List.of(first));
+        String reason = rejected(List.of(raw(rerun, second.ethereumAddress())));
+        assertTrue(reason.contains("AlreadyRedeemed"), reason);
+        assertTrue(f.chain.contract().isRedeemed(77));
+        // the second operator's payout finds nothing to pay (the job is paid) and sends nothing
+        InfernetException e = assertThrows(InfernetException.class,
+                () -> secondChain.payout(List.of(rerun), f.payoutAddress));
+        assertTrue(e.getMessage().startsWith("payout of 0 USDC is below"), e.getMessage());
+        assertEquals(new BigDecimal("8"), f.chain.escrowBalance(ChainFixture.CLIENT));
     }
 
     @Test
@@ -162,7 +185,7 @@ class EvmPaymentChainTest {
         String reason = rejected(List.of(raw(f.receipt("job_1", "0.6", 1), f.node.ethereumAddress()),
                 raw(f.receipt("job_2", "0.6", 2), f.node.ethereumAddress())));
         assertTrue(reason.contains("InsufficientEscrow"), reason);
-        assertFalse(f.chain.contract().isRedeemed(f.node.ethereumAddress(), 1));
+        assertFalse(f.chain.contract().isRedeemed(1));
         assertEquals(new BigDecimal("1"), f.chain.escrowBalance(ChainFixture.CLIENT));
     }
 
@@ -178,7 +201,7 @@ class EvmPaymentChainTest {
         assertEquals("payout of 0.85 USDC is below the anvil minimum payout of 1.00 USDC; nothing was sent",
                 e.getMessage());
         assertEquals(nonce, anvilNonce(f.node.ethereumAddress()));
-        assertFalse(f.chain.contract().isRedeemed(f.node.ethereumAddress(), 1));
+        assertFalse(f.chain.contract().isRedeemed(1));
     }
 
     @Test
@@ -204,7 +227,7 @@ class EvmPaymentChainTest {
         anvil.increaseTime(3600 + 1);
         String reason = rejected(List.of(raw(f.receipt("job_old_2", "1", 2), f.node.ethereumAddress())));
         assertTrue(reason.contains("NodeKeyExpired"), reason);
-        redeem(List.of(f.receipt(next, "job_new", "1", 1, f.domain())));
+        redeem(List.of(f.receipt(next, "job_new", "1", 3, f.domain())));
 
         assertEquals(BigInteger.valueOf(2 * ChainFixture.net("1")), f.chain.contract().balanceOf(
                 f.node.ethereumAddress()));

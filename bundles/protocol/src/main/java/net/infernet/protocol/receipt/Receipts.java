@@ -37,7 +37,8 @@ public final class Receipts {
     public static final String DOMAIN_TYPE =
             "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)";
     public static final String DOMAIN_NAME = "Infernet";
-    public static final String DOMAIN_VERSION = "1";
+    /** Version 2: the serial is the job's, so a job is paid once whichever node's receipt is redeemed. */
+    public static final String DOMAIN_VERSION = "2";
 
     private static final byte[] RECEIPT_TYPEHASH = Eip712.typeHash(RECEIPT_TYPE);
     private static final byte[] DOMAIN_TYPEHASH = Eip712.typeHash(DOMAIN_TYPE);

@@ -27,23 +27,23 @@ class ReceiptKnownAnswerTest {
     @Test
     void digestOfTheDocumentedExample() {
         assertEquals("0x35558188253574754745c44b1E143d7AB484DCb9", NODE.ethereumAddress());
-        assertEquals("b1bc93e8fec38e1fdb8dc149cf250a1f6d87439fe1f1e99a69a83207c9658d6b",
+        assertEquals("de107b0f6bd38cb4012294485e331f8a1fc9a1d70e1812ec92caff35c72e18fc",
                 Hex.encode(Receipts.domainSeparator(BASE)));
-        assertEquals("84292dee6a09c2304065c82204dab2e371338745f5e3c436f9e5a515f2bc8cdf",
+        assertEquals("6599738e99feb0b49ba3909bc65b3f9f55d26c8c8f0b9602e7da258d24c105df",
                 Hex.encode(Receipts.domainSeparator(ReceiptDomain.NONE)));
         assertEquals("9aa49ab94a75cba688390095759af8da6efc89e92358aefd67fda51c5be6bb85",
                 Hex.encode(Hashes.keccak256(Receipts.RECEIPT_TYPE)));
         assertEquals("6e6306e8601bf9c4d47feb8823475a601639169a3cef52aceffce5bc3e417e94",
                 Hex.encode(Receipts.structHash(RECEIPT, NODE.ethereumAddress())));
-        assertEquals("f233b4e66079318251f48b304af16dfdf52e0c86794ca19e4fe390779a17996c",
+        assertEquals("3d5dde4ae73733c502589a097d7508128eafacea998adeb1bb7e438425479cf4",
                 Hex.encode(Receipts.digest(RECEIPT, NODE.ethereumAddress(), BASE)));
     }
 
     @Test
     void anvilSignsTheSameDigestWithTheSameSignature() {
         NodeKey anvil0 = NodeKey.fromHex("ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
-        assertEquals("0x8053bcfb361f295766a1e19934505bdda1b85db9683fa11d8d59c70da1b9b2e61f49b40b8a1284bffbe29e3258cfba"
-                + "112706e48ea6ceeff22243941fdc7b721f1c",
+        assertEquals("0x94b849349c7ab8bcfa7c74194ae7b0baae5799829bc2e1691e5d4a34f3c227d6175e50172fc0e0217a81bea58d98c67b"
+                + "7be4fc7ac139cf6302d4a3b2719ca37e1b",
                 anvil0.ecdsaSign(Receipts.digest(RECEIPT, NODE.ethereumAddress(), BASE)).toHex());
     }
 
@@ -53,10 +53,10 @@ class ReceiptKnownAnswerTest {
         assertEquals("{\"chain\":\"base\",\"client_pubkey\":\"client_acct_42\",\"completed_at\":\"2026-04-30T14:23:43Z\","
                 + "\"input_tokens\":24,\"job_id\":\"job_9a3f2c1d\",\"model\":\"qwen2.5:14b\",\"node_pubkey\":"
                 + "\"c367c0de27d9abc9d02743d352fcf718548f366600636d144be788a3478c2a38\",\"node_signature\":"
-                + "\"0xaf439e31ac618e24c2a431ebe0fb7acbb393ea6be4f9ba10b5851f7ad315553178e472544eb65731540c84148aac27"
-                + "f739f0ddb8eba18a121829f00fb2282b4e1b\",\"output_tokens\":312,\"platform_signature\":"
-                + "\"0xaf2a591ba9c31d8064bc87a0b747a357f542dc3c608937363d28d1f904f6e3112f78d842e3016b68b012f3ae2230c9"
-                + "f257eb8d487415fc7ed2529c729cd452f21c\",\"serial\":7,\"value_usdc\":\"0.00156\"}",
+                + "\"0xf43bc601071903759ae7ad4cbb85888f9bd905704d8605760d837e1b692771e43c9264bfdf575db26511127e4d37fa"
+                + "4ef73c5f2e5f8c901e8b37916e85ab4fad1c\",\"output_tokens\":312,\"platform_signature\":"
+                + "\"0xfe98f6795c8645132f65c9b157e0ff63e216efdb4540b5928beff35c598f22e34c8f7adbc678047ebc3ec482b64a22"
+                + "941a3adbabbf3fa63d92348f5120e1c6a61b\",\"serial\":7,\"value_usdc\":\"0.00156\"}",
                 Receipts.canonicalJson(signed));
     }
 }

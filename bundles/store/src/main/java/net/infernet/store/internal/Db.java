@@ -1,7 +1,9 @@
 package net.infernet.store.internal;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -30,13 +32,20 @@ final class Db implements AutoCloseable {
     private static final long BORROW_TIMEOUT_SECONDS = 30;
     private final BlockingQueue<Connection> idle;
     private final Semaphore permits;
+    private final int poolSize;
     private final String kind;
 
     Db(String url, String user, String password, int poolSize) {
-        this.url = url;
         if (url.startsWith("jdbc:h2:")) {
             driver = new org.h2.Driver();
             kind = "h2";
+            // H2 writes committed transactions to its file up to 500 ms later by default: a kill -9 in that window
+            // loses a commit the control plane already acknowledged. With no delay every commit is written before
+            // it returns. And H2 overwrites the space of chunks that died, which after a kill -9 can leave the
+            // newest commits unrecoverable; with an unlimited retention time it only appends, and H2Maintenance
+            // compacts the file while no transaction runs (docs/operations.md, "Durability").
+            url = withSetting(url, "WRITE_DELAY", "0");
+            url = withSetting(url, "RETENTION_TIME", String.valueOf(Integer.MAX_VALUE));
         } else if (url.startsWith("jdbc:postgresql:")) {
             driver = new org.postgresql.Driver();
             kind = "postgresql";
@@ -44,18 +53,61 @@ final class Db implements AutoCloseable {
             throw new InfernetException(ErrorCode.BAD_REQUEST,
                     "unsupported JDBC URL (expected jdbc:h2: or jdbc:postgresql:)");
         }
+        this.url = url;
         if (!user.isEmpty()) {
             props.setProperty("user", user);
         }
         if (!password.isEmpty()) {
             props.setProperty("password", password);
         }
-        this.idle = new ArrayBlockingQueue<>(Math.max(1, poolSize));
-        this.permits = new Semaphore(Math.max(1, poolSize), true);
+        this.poolSize = Math.max(1, poolSize);
+        this.idle = new ArrayBlockingQueue<>(this.poolSize);
+        this.permits = new Semaphore(this.poolSize, true);
     }
 
     String kind() {
         return kind;
+    }
+
+    private static String withSetting(String url, String name, String value) {
+        return url.toUpperCase(java.util.Locale.ROOT).contains(";" + name + "=") ? url : url + ";" + name + "=" + value;
+    }
+
+    /** The database file of an embedded H2 file database ({@code jdbc:h2:file:<path>...}). */
+    Optional<Path> h2File() {
+        if (!url.startsWith("jdbc:h2:file:")) {
+            return Optional.empty();
+        }
+        String path = url.substring("jdbc:h2:file:".length());
+        int semicolon = path.indexOf(';');
+        return Optional.of(Path.of((semicolon < 0 ? path : path.substring(0, semicolon)) + ".mv.db"));
+    }
+
+    /**
+     * Runs {@code work} on a connection of its own while no transaction runs: it waits until every pooled
+     * connection is back (new transactions wait meanwhile), closes the idle ones, runs the work and lets the others
+     * in again. For statements that close the database ({@code SHUTDOWN COMPACT}); the next transaction opens it.
+     */
+    <T> T exclusive(Work<T> work) {
+        try {
+            if (!permits.tryAcquire(poolSize, BORROW_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                throw new InfernetException(ErrorCode.INTERNAL_ERROR,
+                        "the " + kind + " database stayed busy for " + BORROW_TIMEOUT_SECONDS + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InfernetException(ErrorCode.INTERNAL_ERROR, "interrupted waiting for the database");
+        }
+        try {
+            closeIdle();
+            try (Connection c = driver.connect(url, props)) {
+                return work.run(c);
+            }
+        } catch (SQLException e) {
+            throw new InfernetException(ErrorCode.INTERNAL_ERROR, "database error: " + e.getSQLState(), e);
+        } finally {
+            permits.release(poolSize);
+        }
     }
 
     /** Runs {@code work} in one transaction: commit on success, roll back on any failure. */
@@ -92,6 +144,13 @@ final class Db implements AutoCloseable {
             Connection fresh = driver.connect(url, props);
             if (fresh == null) {
                 throw new InfernetException(ErrorCode.INTERNAL_ERROR, "JDBC driver refused the URL");
+            }
+            if (kind.equals("postgresql")) {
+                // a commit returns only once it is in the server's write-ahead log on disk, whatever the server's
+                // own default is (docs/operations.md, "Durability")
+                try (java.sql.Statement st = fresh.createStatement()) {
+                    st.execute("SET synchronous_commit TO on");
+                }
             }
             fresh.setAutoCommit(false);
             fresh.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
@@ -134,12 +193,16 @@ final class Db implements AutoCloseable {
 
     @Override
     public void close() {
+        closeIdle();
+    }
+
+    private void closeIdle() {
         Connection c;
         while ((c = idle.poll()) != null) {
             try {
                 c.close();
             } catch (SQLException ignored) {
-                // shutting down
+                // shutting down, or the database was closed under it
             }
         }
     }

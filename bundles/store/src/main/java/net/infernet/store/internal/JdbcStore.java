@@ -31,19 +31,27 @@ public class JdbcStore implements Store {
             + "payout_chain, payout_address";
 
     private Db db;
+    private Optional<H2Maintenance> maintenance = Optional.empty();
 
     protected JdbcStore() {
     }
 
     public static JdbcStore open(String url, String user, String password, int poolSize) {
         JdbcStore s = new JdbcStore();
-        s.start(url, user, password, poolSize);
+        s.start(url, user, password, poolSize, 0);
         return s;
     }
 
-    protected final void start(String url, String user, String password, int poolSize) {
+    /**
+     * Opens and migrates the database. {@code h2CompactBytes} &gt; 0 runs {@link H2Maintenance} on an embedded H2 file
+     * (the long-running store service does; short-lived users such as the CLI do not).
+     */
+    protected final void start(String url, String user, String password, int poolSize, long h2CompactBytes) {
         db = new Db(url, user, password, poolSize);
         Migrations.migrate(db);
+        if (h2CompactBytes > 0) {
+            maintenance = db.h2File().map(f -> new H2Maintenance(db, f, h2CompactBytes));
+        }
     }
 
     @Override
@@ -53,6 +61,7 @@ public class JdbcStore implements Store {
 
     @Override
     public void close() {
+        maintenance.ifPresent(H2Maintenance::close);
         if (db != null) {
             db.close();
         }
@@ -128,8 +137,9 @@ public class JdbcStore implements Store {
     @Override
     public void insertJob(JobRecord j) {
         db.tx(c -> update(c, "INSERT INTO jobs (id, token_id, client_pubkey, model, request_json, node_pin, state, "
-                + "created_at) VALUES (?,?,?,?,?,?,?,?)", j.id(), j.tokenId(), j.clientPubkey(), j.model(),
-                j.requestJson(), j.nodePin().orElse(null), j.state().wire(), j.createdAt().toEpochMilli()));
+                + "created_at, receipt_serial) VALUES (?,?,?,?,?,?,?,?,?)", j.id(), j.tokenId(), j.clientPubkey(),
+                j.model(), j.requestJson(), j.nodePin().orElse(null), j.state().wire(), j.createdAt().toEpochMilli(),
+                nextReceiptSerial(c)));
     }
 
     @Override
@@ -157,41 +167,38 @@ public class JdbcStore implements Store {
                 state.map(JobState::wire).orElse(null), since.map(Instant::toEpochMilli).orElse(0L)));
     }
 
-    /** Spends the node's next receipt serial inside the caller's transaction; empty if the node is unknown. */
-    private static Optional<Long> nextReceiptSerial(Connection c, String nodeId) throws SQLException {
-        if (update(c, "UPDATE nodes SET receipt_serial = receipt_serial + 1 WHERE id = ?", nodeId) != 1) {
-            return Optional.empty();
-        }
-        return one(c, "SELECT receipt_serial FROM nodes WHERE id = ?", rs -> rs.getLong(1), nodeId);
+    /** The next job's receipt serial, from the database sequence (unique across every control-plane instance). */
+    private long nextReceiptSerial(Connection c) throws SQLException {
+        String sql = db.kind().equals("postgresql") ? "SELECT nextval('receipt_serials')"
+                : "SELECT NEXT VALUE FOR receipt_serials";
+        return one(c, sql, rs -> rs.getLong(1)).orElseThrow();
+    }
+
+    private static boolean nodeExists(Connection c, String nodeId) throws SQLException {
+        return one(c, "SELECT id FROM nodes WHERE id = ?", rs -> rs.getString(1), nodeId).isPresent();
     }
 
     @Override
     public Optional<JobRecord> claimJob(String jobId, String nodeId, String streamTokenHash, Instant at) {
         return db.tx(c -> {
-            Optional<Long> next = nextReceiptSerial(c, nodeId);
-            if (next.isEmpty()) {
+            if (!nodeExists(c, nodeId)) {
                 return Optional.empty(); // unknown node: nothing was written
             }
-            long serial = next.get();
             int n = update(c, "UPDATE jobs SET state = 'processing', node_id = ?, stream_token_hash = ?, "
-                    + "receipt_serial = ?, started_at = ? WHERE id = ? AND state = 'pending'", nodeId,
-                    streamTokenHash, serial, at.toEpochMilli(), jobId);
-            if (n != 1) {
-                c.rollback(); // the serial is only spent when the claim wins
-                return Optional.empty();
-            }
-            return one(c, "SELECT " + JOB_COLUMNS + " FROM jobs WHERE id = ?", JdbcStore::jobRow, jobId);
+                    + "started_at = ? WHERE id = ? AND state = 'pending'", nodeId, streamTokenHash, at.toEpochMilli(),
+                    jobId);
+            return n != 1 ? Optional.<JobRecord>empty()
+                    : one(c, "SELECT " + JOB_COLUMNS + " FROM jobs WHERE id = ?", JdbcStore::jobRow, jobId);
         });
     }
 
     @Override
     public Optional<JobRecord> insertClaimedJob(JobRecord j, String nodeId, String streamTokenHash, Instant at) {
         return db.tx(c -> {
-            Optional<Long> next = nextReceiptSerial(c, nodeId);
-            if (next.isEmpty()) {
+            if (!nodeExists(c, nodeId)) {
                 return Optional.empty(); // unknown node: nothing was written
             }
-            long serial = next.get();
+            long serial = nextReceiptSerial(c);
             update(c, "INSERT INTO jobs (id, token_id, client_pubkey, model, request_json, node_pin, state, "
                     + "created_at, node_id, stream_token_hash, receipt_serial, started_at) "
                     + "VALUES (?,?,?,?,?,?,'processing',?,?,?,?,?)", j.id(), j.tokenId(), j.clientPubkey(), j.model(),

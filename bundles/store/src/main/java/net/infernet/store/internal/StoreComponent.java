@@ -32,6 +32,10 @@ public class StoreComponent extends JdbcStore {
         String jdbc_password() default "";
 
         int pool_size() default 8;
+
+        @AttributeDefinition(description = "embedded H2 only: compact the database file (a pause of about a second) "
+                + "once it has grown past this many bytes and to twice its size after the last compaction")
+        long h2_compact_bytes() default 64L << 20;
     }
 
     @Activate
@@ -42,7 +46,8 @@ public class StoreComponent extends JdbcStore {
             Path dir = dataDir == null ? Path.of(System.getProperty("user.home"), ".infernet") : Path.of(dataDir);
             url = Stores.h2Url(dir);
         }
-        start(url, config.jdbc_user(), config.jdbc_password(), config.pool_size());
+        start(url, config.jdbc_user(), config.jdbc_password(), config.pool_size(),
+                Math.max(1, config.h2_compact_bytes()));
         LOG.info("event=store_started kind={}", kind());
     }
 

@@ -331,17 +331,24 @@ public final class LlamaEngine implements AutoCloseable {
                 .toList());
     }
 
+    /**
+     * The user and assistant turns. de.kherud:llama takes only those two roles, so a {@code tool} message (the result
+     * of a call an earlier assistant turn made) becomes a user turn that says it is a tool result.
+     */
     static List<Pair<String, String>> turns(List<ChatMessage> messages) {
         List<Pair<String, String>> out = new ArrayList<>();
         for (ChatMessage m : messages) {
             if (isSystem(m.role())) {
                 continue;
             }
-            if (!"user".equals(m.role()) && !"assistant".equals(m.role())) {
+            if ("tool".equals(m.role())) {
+                out.add(new Pair<>("user", "Tool result: " + m.content()));
+            } else if ("user".equals(m.role()) || "assistant".equals(m.role())) {
+                out.add(new Pair<>(m.role(), m.content()));
+            } else {
                 throw new InfernetException(ErrorCode.BAD_REQUEST,
-                        "embedded llama.cpp takes system, user and assistant messages, not " + m.role());
+                        "embedded llama.cpp takes system, developer, user, assistant and tool messages, not " + m.role());
             }
-            out.add(new Pair<>(m.role(), m.content()));
         }
         return out;
     }

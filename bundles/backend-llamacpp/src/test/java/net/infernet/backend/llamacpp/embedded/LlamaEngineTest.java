@@ -133,9 +133,15 @@ class LlamaEngineTest {
     }
 
     @Test
-    void unsupportedRoleIsBadRequest() {
+    void aToolResultIsReadAsAUserTurnAndAnUnknownRoleIsBadRequest() {
+        List<ChatMessage> chat = List.of(new ChatMessage("user", "weather?"), new ChatMessage("assistant", "[call]"),
+                new ChatMessage("tool", "{\"sky\":\"clear\"}"));
+        Completion c = engine.generate(new ChatRequest(MODEL, chat, 4, 0.0, 1.0, Map.of()), new Tokens());
+        assertEquals(4, c.usage().completionTokens(), "a conversation with a tool result generates");
+        assertEquals(List.of("user:weather?", "assistant:[call]", "user:Tool result: {\"sky\":\"clear\"}"),
+                LlamaEngine.turns(chat).stream().map(p -> p.getKey() + ":" + p.getValue()).toList());
         InfernetException e = assertThrows(InfernetException.class,
-                () -> engine.generate(greedy(4, new ChatMessage("tool", "{}")), new Tokens()));
+                () -> engine.generate(greedy(4, new ChatMessage("function", "{}")), new Tokens()));
         assertEquals(ErrorCode.BAD_REQUEST, e.code());
     }
 
