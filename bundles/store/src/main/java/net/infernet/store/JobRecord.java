@@ -5,8 +5,9 @@ import java.util.Optional;
 import net.infernet.core.api.JobState;
 
 /**
- * One job. {@code receiptSerial} is the job's number for its receipt, assigned once when the job is stored and kept
- * on every attempt: the payment contract pays each serial once, so a job re-run can never be paid twice.
+ * One job. {@code receiptSerial} is the job's number for its receipt, assigned once when a node first gets the job
+ * (0 before) and kept on every attempt: the payment contract pays each serial once, so a job re-run can never be
+ * paid twice.
  * {@code requestJson} is the normalized request (model, messages, sampling, extra) the node receives;
  * {@code attempt} grows each time the job is re-queued, so a late message from an earlier attempt's node can never
  * complete the job a second time.

@@ -41,7 +41,7 @@ public interface Store extends AutoCloseable {
     boolean consumeRegistrationToken(String tokenHash, Instant at);
 
     // ---- jobs
-    /** Stores a new pending job with its receipt serial, the next of the database's one sequence. */
+    /** Stores a new pending job (its receipt serial is 0 until a node first claims it). */
     void insertJob(JobRecord job);
 
     Optional<JobRecord> job(String jobId);
@@ -55,13 +55,15 @@ public interface Store extends AutoCloseable {
     List<JobRecord> jobsOfToken(String tokenId, int limit, Optional<JobState> state, Optional<Instant> since);
 
     /**
-     * pending → processing on {@code nodeId}, storing the stream token's hash. The job keeps its receipt serial.
+     * pending → processing on {@code nodeId}, storing the stream token's hash. A job claimed for the first time gets
+     * its receipt serial from the node's block of serials; a job claimed again keeps the one it has.
      * Returns the updated job, or empty if another claimer won or the node is unknown.
      */
     Optional<JobRecord> claimJob(String jobId, String nodeId, String streamTokenHash, Instant at);
 
     /**
-     * The dispatch fast path: stores a new job already claimed by {@code nodeId} (processing, its receipt serial,
+     * The dispatch fast path: stores a new job already claimed by {@code nodeId} (processing, its receipt serial from
+     * the node's block,
      * the stream token's hash) in one transaction. Returns the stored job, or empty (nothing
      * written) when the node does not exist.
      */

@@ -97,16 +97,40 @@ abstract class StoreContract {
         NodeRecord b = store().registerNode(newNode("m"));
         JobRecord first = newJob("m");
         store().insertJob(first);
+        assertEquals(0, store().job(first.id()).orElseThrow().receiptSerial(), "no serial before a node gets it");
         JobRecord fast = store().insertClaimedJob(newJob("m"), a.id(), "h0", T0).orElseThrow();
-        long serial = store().job(first.id()).orElseThrow().receiptSerial();
-        assertTrue(serial > 0);
-        assertTrue(fast.receiptSerial() > serial, "the sequence moves on: " + fast.receiptSerial());
+        assertTrue(fast.receiptSerial() > 0);
         assertEquals(fast.receiptSerial(), store().job(fast.id()).orElseThrow().receiptSerial());
+        long serial = store().claimJob(first.id(), a.id(), "h1", T0).orElseThrow().receiptSerial();
+        assertEquals(fast.receiptSerial() + 1, serial, "the next serial of a's block");
         // claimed by a, given back, claimed by b: the same serial, so only one of its receipts can ever be paid
-        assertEquals(serial, store().claimJob(first.id(), a.id(), "h1", T0).orElseThrow().receiptSerial());
         assertTrue(store().requeueJob(first.id(), 0));
         assertEquals(serial, store().claimJob(first.id(), b.id(), "h2", T0).orElseThrow().receiptSerial());
+        assertEquals(serial, store().job(first.id()).orElseThrow().receiptSerial());
         assertTrue(store().insertClaimedJob(newJob("m"), "node_unknown", "h3", T0).isEmpty());
+    }
+
+    @Test
+    void eachNodeTakesItsSerialsFromItsOwnBlockOf256() {
+        NodeRecord a = store().registerNode(newNode("m"));
+        NodeRecord b = store().registerNode(newNode("m"));
+        List<Long> ofA = new ArrayList<>();
+        List<Long> ofB = new ArrayList<>();
+        for (int i = 0; i < 300; i++) { // the nodes take turns, as they do on a busy network
+            ofA.add(store().insertClaimedJob(newJob("m"), a.id(), "h", T0).orElseThrow().receiptSerial());
+            JobRecord pending = newJob("m");
+            store().insertJob(pending);
+            ofB.add(store().claimJob(pending.id(), b.id(), "h", T0).orElseThrow().receiptSerial());
+        }
+        // 300 serials of one node, in order, fill two bitmap words: its first block of 256, then the next
+        assertEquals(ofA.stream().sorted().distinct().toList(), ofA);
+        assertEquals(ofB.stream().sorted().distinct().toList(), ofB);
+        List<Long> wordsOfA = ofA.stream().map(s -> s / 256).distinct().toList();
+        List<Long> wordsOfB = ofB.stream().map(s -> s / 256).distinct().toList();
+        assertEquals(2, wordsOfA.size(), wordsOfA.toString());
+        assertEquals(2, wordsOfB.size(), wordsOfB.toString());
+        assertTrue(wordsOfA.stream().noneMatch(wordsOfB::contains), "the nodes never share a block");
+        assertEquals(256, ofA.stream().filter(s -> s / 256 == wordsOfA.get(0)).count(), "a block is used up first");
     }
 
     @Test

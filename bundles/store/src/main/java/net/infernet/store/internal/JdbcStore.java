@@ -31,6 +31,7 @@ public class JdbcStore implements Store {
             + "payout_chain, payout_address";
 
     private Db db;
+    private SerialBlocks serials;
     private Optional<H2Maintenance> maintenance = Optional.empty();
 
     protected JdbcStore() {
@@ -49,6 +50,7 @@ public class JdbcStore implements Store {
     protected final void start(String url, String user, String password, int poolSize, long h2CompactBytes) {
         db = new Db(url, user, password, poolSize);
         Migrations.migrate(db);
+        serials = new SerialBlocks(db.kind());
         if (h2CompactBytes > 0) {
             maintenance = db.h2File().map(f -> new H2Maintenance(db, f, h2CompactBytes));
         }
@@ -137,9 +139,8 @@ public class JdbcStore implements Store {
     @Override
     public void insertJob(JobRecord j) {
         db.tx(c -> update(c, "INSERT INTO jobs (id, token_id, client_pubkey, model, request_json, node_pin, state, "
-                + "created_at, receipt_serial) VALUES (?,?,?,?,?,?,?,?,?)", j.id(), j.tokenId(), j.clientPubkey(),
-                j.model(), j.requestJson(), j.nodePin().orElse(null), j.state().wire(), j.createdAt().toEpochMilli(),
-                nextReceiptSerial(c)));
+                + "created_at) VALUES (?,?,?,?,?,?,?,?)", j.id(), j.tokenId(), j.clientPubkey(),
+                j.model(), j.requestJson(), j.nodePin().orElse(null), j.state().wire(), j.createdAt().toEpochMilli()));
     }
 
     @Override
@@ -167,13 +168,6 @@ public class JdbcStore implements Store {
                 state.map(JobState::wire).orElse(null), since.map(Instant::toEpochMilli).orElse(0L)));
     }
 
-    /** The next job's receipt serial, from the database sequence (unique across every control-plane instance). */
-    private long nextReceiptSerial(Connection c) throws SQLException {
-        String sql = db.kind().equals("postgresql") ? "SELECT nextval('receipt_serials')"
-                : "SELECT NEXT VALUE FOR receipt_serials";
-        return one(c, sql, rs -> rs.getLong(1)).orElseThrow();
-    }
-
     private static boolean nodeExists(Connection c, String nodeId) throws SQLException {
         return one(c, "SELECT id FROM nodes WHERE id = ?", rs -> rs.getString(1), nodeId).isPresent();
     }
@@ -184,9 +178,18 @@ public class JdbcStore implements Store {
             if (!nodeExists(c, nodeId)) {
                 return Optional.empty(); // unknown node: nothing was written
             }
-            int n = update(c, "UPDATE jobs SET state = 'processing', node_id = ?, stream_token_hash = ?, "
-                    + "started_at = ? WHERE id = ? AND state = 'pending'", nodeId, streamTokenHash, at.toEpochMilli(),
-                    jobId);
+            Optional<Long> current = one(c, "SELECT receipt_serial FROM jobs WHERE id = ? AND state = 'pending'",
+                    rs -> rs.getLong(1), jobId);
+            if (current.isEmpty()) {
+                return Optional.<JobRecord>empty();
+            }
+            // the first node to get the job gives it its serial; a re-run keeps it, and the update never replaces a
+            // serial that a concurrent claim assigned meanwhile
+            long serial = current.get() != 0 ? current.get() : serials.next(c, nodeId);
+            int n = update(c, "UPDATE jobs SET state = 'processing', node_id = ?, stream_token_hash = ?, started_at = ?, "
+                    + "receipt_serial = CASE WHEN receipt_serial = 0 THEN ? ELSE receipt_serial END "
+                    + "WHERE id = ? AND state = 'pending'", nodeId,
+                    streamTokenHash, at.toEpochMilli(), serial, jobId);
             return n != 1 ? Optional.<JobRecord>empty()
                     : one(c, "SELECT " + JOB_COLUMNS + " FROM jobs WHERE id = ?", JdbcStore::jobRow, jobId);
         });
@@ -198,7 +201,7 @@ public class JdbcStore implements Store {
             if (!nodeExists(c, nodeId)) {
                 return Optional.empty(); // unknown node: nothing was written
             }
-            long serial = nextReceiptSerial(c);
+            long serial = serials.next(c, nodeId);
             update(c, "INSERT INTO jobs (id, token_id, client_pubkey, model, request_json, node_pin, state, "
                     + "created_at, node_id, stream_token_hash, receipt_serial, started_at) "
                     + "VALUES (?,?,?,?,?,?,'processing',?,?,?,?,?)", j.id(), j.tokenId(), j.clientPubkey(), j.model(),
