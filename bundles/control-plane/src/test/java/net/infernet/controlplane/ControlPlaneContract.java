@@ -21,11 +21,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import net.infernet.controlplane.accounting.Pricing;
 import net.infernet.controlplane.jobs.Hashing;
+import net.infernet.controlplane.jobs.JobListener;
 import net.infernet.controlplane.jobs.Settings;
+import net.infernet.controlplane.jobs.Submitted;
 import net.infernet.controlplane.testing.Client;
 import net.infernet.controlplane.testing.Harness;
 import net.infernet.controlplane.testing.TestNode;
+import net.infernet.core.api.ErrorCode;
 import net.infernet.core.api.Receipt;
+import net.infernet.core.api.Usage;
 import net.infernet.protocol.receipt.ReceiptDomain;
 import net.infernet.protocol.receipt.Receipts;
 import net.infernet.store.Store;
@@ -71,6 +75,39 @@ abstract class ControlPlaneContract {
 
     static JsonNode json(String s) throws Exception {
         return TestNode.JSON.readTree(s);
+    }
+
+    @Test
+    void aJobThatFinishesBeforeItsSubmitterSubscribesStillStreamsTokenByToken() throws Exception {
+        harness(Settings.defaults());
+        TestNode node = onlineNode(40);
+        Submitted submitted = h.cp.jobs().submit("tok_x", "client", model, (ObjectNode) json(job(false)),
+                Optional.empty());
+        TestNode.Upload up = node.upload(node.claim(5_000).orElseThrow());
+        up.text("Hello").text(",").text(" world");
+        assertEquals(200, up.done(3, 3));
+        assertEquals("completed", h.store.job(submitted.job().id()).orElseThrow().state().wire());
+        // a slow servlet subscribes only now: it still gets the tokens one by one, as OpenAI clients expect
+        List<String> tokens = new ArrayList<>();
+        CompletableFuture<String> end = new CompletableFuture<>();
+        submitted.stream().subscribe(new JobListener() {
+            @Override
+            public void text(String text) {
+                tokens.add(text);
+            }
+
+            @Override
+            public void done(Usage usage, String finishReason) {
+                end.complete(finishReason);
+            }
+
+            @Override
+            public void error(ErrorCode code, String message) {
+                end.complete(code.wire());
+            }
+        });
+        assertEquals("stop", end.get(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(List.of("Hello", ",", " world"), tokens);
     }
 
     @Test

@@ -20,6 +20,8 @@ import net.infernet.controlplane.accounting.EscrowGuard;
 import net.infernet.controlplane.accounting.Pricing;
 import net.infernet.controlplane.jobs.JobListener;
 import net.infernet.controlplane.jobs.JobService;
+import net.infernet.controlplane.jobs.JobStream;
+import net.infernet.controlplane.jobs.Submitted;
 import net.infernet.controlplane.sse.AsyncSse;
 import net.infernet.controlplane.sse.InfernetEvents;
 import net.infernet.controlplane.tokens.Caller;
@@ -80,7 +82,7 @@ public class ClientApiServlet extends ApiServlet {
         } else if (parts.size() == 5 && parts.get(2).equals("jobs") && parts.get(4).equals("stream")
                 && method.equals("GET")) {
             ownJob(caller, parts.get(3));
-            stream(parts.get(3), request, response);
+            stream(parts.get(3), cp.jobs().stream(parts.get(3)), request, response);
         } else if (path.equals("/api/v1/escrow") && method.equals("GET")) {
             api.writeJson(response, 200, escrowView(caller));
         } else if (path.equals("/api/v1/models") && method.equals("GET")) {
@@ -94,28 +96,24 @@ public class ClientApiServlet extends ApiServlet {
 
     private void submit(Caller caller, HttpServletRequest request, HttpServletResponse response) throws IOException {
         JobRequest req = JobRequest.parse(api.readObject(request), api.mapper());
-        JobService jobs = cp.jobs();
-        if (req.stream()) {
-            // the response IS the stream. The job is stored before the client sees its first byte, so a crash
-            // loses nothing the client was told about; subscribing after that misses no token (the stream replays
-            // every token so far to a new reader)
-            JobRecord job = jobs.submit(caller.tokenId(), caller.clientPubkey(), req.model(), req.normalized(),
-                    req.nodePin());
-            stream(job.id(), request, response);
-            return;
-        }
-        JobRecord job = jobs.submit(caller.tokenId(), caller.clientPubkey(), req.model(), req.normalized(),
+        // stored before the client sees its first byte, so a crash loses nothing the client was told about
+        Submitted submitted = cp.jobs().submit(caller.tokenId(), caller.clientPubkey(), req.model(), req.normalized(),
                 req.nodePin());
-        api.writeJson(response, 201, jobView(job));
+        if (req.stream()) {
+            stream(submitted.job().id(), submitted.stream(), request, response); // the response IS the stream
+        } else {
+            api.writeJson(response, 201, jobView(submitted.job()));
+        }
     }
 
-    private void stream(String jobId, HttpServletRequest request, HttpServletResponse response) throws IOException {
+    private void stream(String jobId, JobStream stream, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
         JobListener[] holder = new JobListener[1];
         AsyncSse[] sseHolder = new AsyncSse[1];
         response.setHeader(JOB_ID_HEADER, jobId);
         AsyncSse sse = AsyncSse.start(request, response, cp.jobs().settings().jobTimeout().plus(Duration.ofMinutes(1)),
                 () -> {
-                    cp.jobs().unsubscribe(jobId, holder[0]);
+                    stream.unsubscribe(holder[0]);
                     cp.keepAlive().remove(sseHolder[0]);
                 });
         sseHolder[0] = sse;
@@ -123,7 +121,7 @@ public class ClientApiServlet extends ApiServlet {
         sse.event("job", api.mapper().createObjectNode().put("job_id", jobId).toString());
         holder[0] = new InfernetEvents(sse, api.mapper());
         cp.keepAlive().add(sse);
-        cp.jobs().subscribe(jobId, holder[0]);
+        stream.subscribe(holder[0]);
     }
 
     /** The caller's account id to deposit for, and its escrow as job admission sees it (docs/payments.md). */

@@ -124,9 +124,10 @@ public final class JobService implements AutoCloseable {
      * Accepts a job: checks that it can ever run, holds its price against the client's escrow, opens its in-memory
      * stream and stores it, handed straight to a claim waiting on this instance (one transaction stores it already
      * claimed) or pending for the next claim. When this returns the job is in the store, so a crash loses nothing a
-     * client was told about; a reader that subscribes afterwards still gets every token (the stream replays them).
+     * client was told about. The returned stream is the job's own, so its submitter gets every token one by one
+     * however soon the job finishes.
      */
-    public JobRecord submit(String tokenId, String clientPubkey, String model, ObjectNode request,
+    public Submitted submit(String tokenId, String clientPubkey, String model, ObjectNode request,
             Optional<String> nodePin) {
         Instant now = clock.instant();
         List<NodeRecord> nodeList = nodesSnapshot(false);
@@ -139,7 +140,8 @@ public final class JobService implements AutoCloseable {
         String id = "job_" + Hashing.randomHex(8);
         escrow.admit(id, clientPubkey, model, request.path("max_tokens").asLong(0));
         JobRecord job = JobRecord.pending(id, tokenId, clientPubkey, model, request.toString(), nodePin, now);
-        live.put(id, new LiveJob()); // before any node can see the job, so its upload finds the listeners
+        LiveJob stream = new LiveJob();
+        live.put(id, stream); // before any node can see the job, so its upload finds the listeners
         boolean pending;
         try {
             pending = !fastDispatch(job, nodesSnapshot(false), now);
@@ -156,7 +158,7 @@ public final class JobService implements AutoCloseable {
         if (pending) {
             dispatch();
         }
-        return job;
+        return new Submitted(job, stream);
     }
 
     private void checkRunnable(List<NodeRecord> nodes, String model, Optional<String> nodePin, Instant now) {
@@ -288,6 +290,21 @@ public final class JobService implements AutoCloseable {
             }
         }
         lj.subscribe(listener);
+    }
+
+    /** The job's stream by id, for a reader that re-opens it: each subscription finds the current attempt. */
+    public JobStream stream(String jobId) {
+        return new JobStream() {
+            @Override
+            public void subscribe(JobListener listener) {
+                JobService.this.subscribe(jobId, listener);
+            }
+
+            @Override
+            public void unsubscribe(JobListener listener) {
+                JobService.this.unsubscribe(jobId, listener);
+            }
+        };
     }
 
     public void unsubscribe(String jobId, JobListener listener) {

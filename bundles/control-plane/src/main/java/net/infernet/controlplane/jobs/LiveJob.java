@@ -10,7 +10,7 @@ import net.infernet.core.api.Usage;
  * The in-memory stream of one attempt of a job: every token so far (so a late subscriber gets them all first),
  * the listeners for the live tail, and the terminal event once there is one.
  */
-final class LiveJob {
+final class LiveJob implements JobStream {
     private final List<String> tokens = new ArrayList<>();
     private final List<JobListener> listeners = new CopyOnWriteArrayList<>();
     private Runnable terminal; // replays the terminal event to one listener; null while running
@@ -19,7 +19,8 @@ final class LiveJob {
     private ErrorCode errorCode;
     private String errorMessage;
 
-    synchronized void subscribe(JobListener l) {
+    @Override
+    public synchronized void subscribe(JobListener l) {
         for (String t : tokens) {
             l.text(t);
         }
@@ -30,7 +31,8 @@ final class LiveJob {
         listeners.add(l);
     }
 
-    void unsubscribe(JobListener l) {
+    @Override
+    public void unsubscribe(JobListener l) {
         listeners.remove(l);
     }
 

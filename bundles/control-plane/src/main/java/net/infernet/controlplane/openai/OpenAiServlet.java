@@ -15,6 +15,8 @@ import net.infernet.controlplane.api.ClientApiServlet;
 import net.infernet.controlplane.api.JobRequest;
 import net.infernet.controlplane.api.Responses;
 import net.infernet.controlplane.jobs.JobListener;
+import net.infernet.controlplane.jobs.JobStream;
+import net.infernet.controlplane.jobs.Submitted;
 import net.infernet.controlplane.sse.AsyncSse;
 import net.infernet.controlplane.tokens.Caller;
 import net.infernet.core.api.ErrorCode;
@@ -101,25 +103,26 @@ public class OpenAiServlet extends ApiServlet {
             throws IOException {
         JobRequest req = JobRequest.parse(api.readObject(request), api.mapper());
         // stored before the client sees its first byte; the stream replays every token so far to its reader
-        JobRecord job = cp.jobs().submit(caller.tokenId(), caller.clientPubkey(), req.model(), req.normalized(),
-                req.nodePin());
+        Submitted submitted = cp.jobs().submit(caller.tokenId(), caller.clientPubkey(), req.model(),
+                req.normalized(), req.nodePin());
+        JobRecord job = submitted.job();
         Chunks chunks = new Chunks(api.mapper(), "chatcmpl-" + job.id().substring(4), req.model(),
                 job.createdAt().getEpochSecond());
         if (req.stream()) {
-            stream(job, chunks, req.includeUsage(), request, response);
+            stream(job, submitted.stream(), chunks, req.includeUsage(), request, response);
         } else {
-            collect(job, chunks, request);
+            collect(job, submitted.stream(), chunks, request);
         }
     }
 
-    private void stream(JobRecord job, Chunks chunks, boolean includeUsage, HttpServletRequest request,
+    private void stream(JobRecord job, JobStream stream, Chunks chunks, boolean includeUsage, HttpServletRequest request,
             HttpServletResponse response) throws IOException {
         JobListener[] holder = new JobListener[1];
         AsyncSse[] sseHolder = new AsyncSse[1];
         response.setHeader(ClientApiServlet.JOB_ID_HEADER, job.id());
         AsyncSse sse = AsyncSse.start(request, response, cp.jobs().settings().jobTimeout().plus(Duration.ofMinutes(1)),
                 () -> {
-                    cp.jobs().unsubscribe(job.id(), holder[0]);
+                    stream.unsubscribe(holder[0]);
                     cp.keepAlive().remove(sseHolder[0]);
                 });
         sseHolder[0] = sse;
@@ -147,11 +150,11 @@ public class OpenAiServlet extends ApiServlet {
             }
         };
         cp.keepAlive().add(sse);
-        cp.jobs().subscribe(job.id(), holder[0]);
+        stream.subscribe(holder[0]);
     }
 
     /** Non-streamed: waits for the job (re-queued attempts included) and answers one chat.completion. */
-    private void collect(JobRecord job, Chunks chunks, HttpServletRequest request) {
+    private void collect(JobRecord job, JobStream stream, Chunks chunks, HttpServletRequest request) {
         AsyncContext ctx = request.startAsync();
         ctx.setTimeout(cp.jobs().settings().jobTimeout().plus(Duration.ofMinutes(1)).toMillis());
         AtomicBoolean answered = new AtomicBoolean();
@@ -198,6 +201,6 @@ public class OpenAiServlet extends ApiServlet {
                 }
             }
         };
-        cp.jobs().subscribe(job.id(), listener);
+        stream.subscribe(listener);
     }
 }
