@@ -4,16 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
-import net.infernet.controlplane.accounting.Pricing;
-import net.infernet.controlplane.jobs.Settings;
+import net.infernet.controlplane.config.Settings;
 import net.infernet.controlplane.testing.Client;
 import net.infernet.controlplane.testing.Harness;
 import net.infernet.controlplane.testing.TestNode;
@@ -77,6 +73,7 @@ class EscrowAdmissionTest {
         TestNode node = new TestNode(h.base, h.clock);
         assertEquals(201, node.register(List.of(MODEL), Optional.empty()).statusCode());
         assertEquals(200, node.heartbeat(List.of(MODEL), 40).statusCode());
+        node.channel();
         return node;
     }
 
@@ -135,9 +132,14 @@ class EscrowAdmissionTest {
         assertEquals(400, second.statusCode(), "the first job's hold leaves 0.50 USDC, under the 1.00 minimum");
 
         JsonNode claimed = node.claim(30_000).orElseThrow();
-        node.upload(claimed).line("{\"error\":\"backend_error\",\"message\":\"engine crashed\"}").finish();
-        assertEquals("failed", TestNode.JSON.readTree(client.get("/api/v1/jobs/" + claimed.get("id").asText())
-                .body()).get("status").asText());
+        node.attempt(claimed).fail("backend_error", "engine crashed");
+        String state = "";
+        for (int i = 0; i < 400 && !state.equals("failed"); i++) { // the channel's frame is handled on its thread
+            Thread.sleep(25);
+            state = TestNode.JSON.readTree(client.get("/api/v1/jobs/" + claimed.get("id").asText()).body())
+                    .get("status").asText();
+        }
+        assertEquals("failed", state);
         assertEquals(201, client.post("/api/v1/jobs", job(100_000)).statusCode(), "the failed job's hold is released");
     }
 
@@ -151,29 +153,21 @@ class EscrowAdmissionTest {
         assertEquals("base", claimed.get("chain").asText());
         assertEquals(8453, claimed.get("chain_id").asLong());
         assertEquals(CONTRACT, claimed.get("contract").asText());
-        assertEquals(200, node.upload(claimed).text("hello").done(10, 4));
-
+        JsonNode answer = node.attempt(claimed).text("hello").done(10, 4);
         ReceiptDomain domain = new ReceiptDomain(claimed.get("chain_id").asLong(), claimed.get("contract").asText());
-        Receipt r = new Receipt(jobId, node.key.publicKeyHex(), claimed.get("client_pubkey").asText(), MODEL, 10, 4,
-                Instant.now().truncatedTo(ChronoUnit.SECONDS), Pricing.value(MODEL, 10, 4), "base",
-                claimed.get("receipt_serial").asLong(), Optional.empty(), Optional.empty());
-        ObjectNode body = TestNode.JSON.createObjectNode().put("node_id", node.nodeId);
-        body.set("receipt", TestNode.JSON.readTree(Receipts.canonicalJson(Receipts.signAsNode(r, node.key, domain))));
-        HttpResponse<String> rr = node.post("/api/v1/nodes/jobs/" + jobId + "/receipt", body);
-        assertEquals(200, rr.statusCode(), rr.body());
-        Receipt countersigned = Receipts.parseJson(TestNode.JSON.readTree(rr.body()).get("receipt").toString());
+        Receipt countersigned = Receipts.parseJson(answer.get("receipt").toString());
+        assertEquals(jobId, countersigned.jobId());
         Receipts.verify(countersigned, domain, h.platformKey.ethereumAddress());
 
         // a receipt signed for the demo domain is not one the contract would accept: refused
         String other = TestNode.JSON.readTree(client.post("/api/v1/jobs", job(64)).body()).get("id").asText();
         JsonNode claimed2 = node.claim(30_000).orElseThrow();
-        assertEquals(200, node.upload(claimed2).text("hi").done(10, 4));
-        Receipt wrong = new Receipt(other, node.key.publicKeyHex(), claimed2.get("client_pubkey").asText(), MODEL, 10,
-                4, Instant.now().truncatedTo(ChronoUnit.SECONDS), Pricing.value(MODEL, 10, 4), "base",
-                claimed2.get("receipt_serial").asLong(), Optional.empty(), Optional.empty());
-        body.set("receipt", TestNode.JSON.readTree(Receipts.canonicalJson(
-                Receipts.signAsNode(wrong, node.key, ReceiptDomain.NONE))));
-        HttpResponse<String> refused = node.post("/api/v1/nodes/jobs/" + other + "/receipt", body);
-        assertEquals(401, refused.statusCode(), refused.body());
+        assertEquals(other, claimed2.get("id").asText());
+        String demoSignature = TestNode.JSON.readTree(Receipts.canonicalJson(Receipts.signAsNode(
+                node.receipt(claimed2, 10, 4), node.key, ReceiptDomain.NONE))).get("node_signature").asText();
+        JsonNode refused = node.attempt(claimed2).text("hi").done(10, 4, "stop",
+                r -> r.put("node_signature", demoSignature));
+        assertEquals("unauthorized", refused.get("error").asText(), refused.toString());
+        assertTrue(refused.get("receipt").isNull());
     }
 }

@@ -6,9 +6,11 @@ import net.infernet.store.Store;
 import net.infernet.store.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.io.TempDir;
 
-class H2ControlPlaneTest extends ControlPlaneContract {
+/** Every control-plane contract on a fresh embedded H2 file store per test. */
+class H2ControlPlaneTest {
     @TempDir
     Path dataDir;
     Store store;
@@ -23,8 +25,27 @@ class H2ControlPlaneTest extends ControlPlaneContract {
         store.close();
     }
 
-    @Override
-    Store store() {
-        return store;
+    @Nested
+    class JobPath extends JobPathContract {
+        @Override
+        Store store() {
+            return store;
+        }
+    }
+
+    @Nested
+    class Channel extends ChannelContract {
+        @Override
+        Store store() {
+            return store;
+        }
+    }
+
+    @Nested
+    class ClientApi extends ClientApiContract {
+        @Override
+        Store store() {
+            return store;
+        }
     }
 }

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import net.infernet.controlplane.jobs.Settings;
+import net.infernet.controlplane.config.Settings;
 import net.infernet.controlplane.testing.EchoNode;
 import net.infernet.controlplane.testing.Harness;
 import net.infernet.controlplane.testing.TestNode;

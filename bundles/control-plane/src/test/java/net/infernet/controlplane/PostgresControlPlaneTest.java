@@ -3,38 +3,57 @@ package net.infernet.controlplane;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Optional;
-import net.infernet.store.testing.PostgresServer;
 import net.infernet.store.Store;
 import net.infernet.store.Stores;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import net.infernet.store.testing.PostgresServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PostgresControlPlaneTest extends ControlPlaneContract {
+/** Every control-plane contract on a real PostgreSQL server, each test on a new database of its own. */
+class PostgresControlPlaneTest {
     @RegisterExtension
     static final PostgresServer PG = new PostgresServer();
     Store store;
 
-    @BeforeAll
-    void open() {
-        store = Stores.open(PG.jdbcUrl(), Optional.of(PG.user()), Optional.empty(), 8);
+    @BeforeEach
+    void open() throws Exception {
+        store = Stores.open(PG.createDatabase(), Optional.of(PG.user()), Optional.empty(), 8);
     }
 
-    @AfterAll
+    @AfterEach
     void closeStore() {
         store.close();
     }
 
     @Test
-    void theContractRunsOnPostgresql() {
+    void theContractsRunOnPostgresql() {
         assertEquals("postgresql", store.kind());
     }
 
-    @Override
-    Store store() {
-        return store;
+    @Nested
+    class JobPath extends JobPathContract {
+        @Override
+        Store store() {
+            return store;
+        }
+    }
+
+    @Nested
+    class Channel extends ChannelContract {
+        @Override
+        Store store() {
+            return store;
+        }
+    }
+
+    @Nested
+    class ClientApi extends ClientApiContract {
+        @Override
+        Store store() {
+            return store;
+        }
     }
 }

@@ -14,15 +14,22 @@ import net.infernet.core.api.JobState;
  */
 public record JobRecord(String id, String tokenId, String clientPubkey, String model, String requestJson,
         Optional<String> nodePin, JobState state, Optional<String> nodeId, int attempt, long receiptSerial,
-        Optional<String> streamTokenHash, Instant createdAt, Optional<Instant> startedAt,
+        Instant createdAt, Optional<Instant> startedAt,
         Optional<Instant> completedAt, Optional<String> content, int promptTokens, int completionTokens,
         Optional<String> finishReason, Optional<String> error, Optional<String> errorMessage) {
+
+    /** This job as accepted and given to {@code nodeId} at once (stored already claimed, {@link JobStore#insertJobs}). */
+    public JobRecord claimedBy(String nodeId, Instant at) {
+        return new JobRecord(id, tokenId, clientPubkey, model, requestJson, nodePin, JobState.PROCESSING,
+                Optional.of(nodeId), attempt, receiptSerial, createdAt, Optional.of(at), completedAt, content,
+                promptTokens, completionTokens, finishReason, error, errorMessage);
+    }
 
     /** A new pending job. */
     public static JobRecord pending(String id, String tokenId, String clientPubkey, String model, String requestJson,
             Optional<String> nodePin, Instant createdAt) {
         return new JobRecord(id, tokenId, clientPubkey, model, requestJson, nodePin, JobState.PENDING,
-                Optional.empty(), 0, 0, Optional.empty(), createdAt, Optional.empty(), Optional.empty(),
+                Optional.empty(), 0, 0, createdAt, Optional.empty(), Optional.empty(),
                 Optional.empty(), 0, 0, Optional.empty(), Optional.empty(), Optional.empty());
     }
 }

@@ -3,6 +3,7 @@ package net.infernet.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +33,7 @@ class H2StoreTest extends StoreContract {
     @Test
     void dataSurvivesReopeningTheFileAndMigrationsRunOnce() {
         JobRecord job = newJob("m");
-        store.insertJob(job);
+        store.insertJobs(List.of(job));
         store.close();
         store = Stores.open(Stores.h2Url(dataDir), Optional.empty(), Optional.empty(), 4);
         assertEquals("h2", store.kind());

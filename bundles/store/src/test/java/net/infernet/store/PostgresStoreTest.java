@@ -2,6 +2,7 @@ package net.infernet.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.List;
 import java.util.Optional;
 import net.infernet.store.testing.PostgresServer;
 import org.junit.jupiter.api.AfterAll;
@@ -25,7 +26,7 @@ class PostgresStoreTest extends StoreContract {
     void theContractRunsOnPostgresqlAndReopeningAMigratedDatabaseKeepsItsData() {
         assertEquals("postgresql", store.kind());
         JobRecord job = newJob("m");
-        store.insertJob(job);
+        store.insertJobs(List.of(job));
         try (Store again = Stores.open(PG.jdbcUrl(), Optional.of(PG.user()), Optional.empty(), 1)) {
             assertEquals(Optional.of(job.id()), again.job(job.id()).map(JobRecord::id));
         }

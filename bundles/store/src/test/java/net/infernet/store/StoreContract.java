@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -38,6 +39,27 @@ abstract class StoreContract {
         return JobRecord.pending(uid("job_"), "tok_1", "client", model, "{}", Optional.empty(), T0);
     }
 
+    /** Stores one pending job (a group commit of one). */
+    JobRecord insert(JobRecord job) {
+        return store().insertJobs(List.of(job)).get(0).orElseThrow();
+    }
+
+    /** Stores one job already claimed by {@code nodeId}, as the dispatch fast path does; empty for an unknown node. */
+    Optional<JobRecord> insertClaimed(JobRecord job, String nodeId) {
+        return store().insertJobs(List.of(job.claimedBy(nodeId, T0))).get(0);
+    }
+
+    boolean complete(String jobId, String nodeId, int attempt, String content, int prompt, int completion,
+            Instant at, Optional<ReceiptRecord> receipt) {
+        return store().completeJobs(List.of(new JobCompletion(jobId, nodeId, attempt, content, prompt, completion,
+                "stop", at, receipt))).get(0);
+    }
+
+    static Heartbeat heartbeat(String nodeId, Instant at, List<String> models, int active, int max, double tps) {
+        return new Heartbeat(nodeId, at, true, models, active, max, Optional.of(tps), Optional.of("base"),
+                Optional.of("0xabc"));
+    }
+
     @Test
     void aKeyRegisteredTwiceKeepsItsFirstId() {
         NodeRecord n = newNode("qwen2.5:7b");
@@ -52,8 +74,7 @@ abstract class StoreContract {
     void heartbeatMakesANodeOnlineAndRecordsItsLoad() {
         NodeRecord n = store().registerNode(newNode("m"));
         assertFalse(n.online(T0, java.time.Duration.ofSeconds(90)));
-        assertTrue(store().heartbeat(n.id(), T0, true, List.of("m2"), 1, 4, Optional.of(55.5), Optional.of("base"),
-                Optional.of("0xabc")));
+        store().heartbeats(List.of(heartbeat(n.id(), T0, List.of("m2"), 1, 4, 55.5)));
         NodeRecord after = store().node(n.id()).orElseThrow();
         assertTrue(after.online(T0.plusSeconds(90), java.time.Duration.ofSeconds(90)));
         assertFalse(after.online(T0.plusSeconds(91), java.time.Duration.ofSeconds(90)));
@@ -61,12 +82,25 @@ abstract class StoreContract {
         assertEquals(4, after.maxJobs());
         assertEquals(55.5, after.tokensPerSecond());
         assertEquals(Optional.of("0xabc"), after.payoutAddress());
+        // a goodbye takes it offline at once
+        store().heartbeats(List.of(new Heartbeat(n.id(), T0.plusSeconds(1), false, List.of("m2"), 0, 4,
+                Optional.empty(), Optional.empty(), Optional.empty())));
+        assertFalse(store().node(n.id()).orElseThrow().online(T0.plusSeconds(1), java.time.Duration.ofSeconds(90)));
+    }
+
+    @Test
+    void heartbeatsOfManyNodesAreWrittenTogether() {
+        NodeRecord a = store().registerNode(newNode("m"));
+        NodeRecord b = store().registerNode(newNode("m"));
+        store().heartbeats(List.of(heartbeat(a.id(), T0, List.of("x"), 0, 2, 10), heartbeat(b.id(), T0, List.of("y"),
+                1, 3, 20), heartbeat("node_unknown", T0, List.of("z"), 0, 1, 1)));
+        assertEquals(List.of("x"), store().node(a.id()).orElseThrow().servedModels());
+        assertEquals(3, store().node(b.id()).orElseThrow().maxJobs());
     }
 
     @Test
     void aJobIsClaimedByExactlyOneOfManyConcurrentClaimers() throws Exception {
-        JobRecord job = newJob("m");
-        store().insertJob(job);
+        JobRecord job = insert(newJob("m"));
         List<NodeRecord> nodes = List.of(store().registerNode(newNode("m")), store().registerNode(newNode("m")),
                 store().registerNode(newNode("m")), store().registerNode(newNode("m")));
         ConcurrentLinkedQueue<String> winners = new ConcurrentLinkedQueue<>();
@@ -77,7 +111,7 @@ abstract class StoreContract {
             } catch (InterruptedException e) {
                 return;
             }
-            store().claimJob(job.id(), n.id(), "hash", T0).ifPresent(j -> winners.add(n.id()));
+            store().claimJob(job.id(), n.id(), T0).ifPresent(j -> winners.add(n.id()));
         })).toList();
         threads.forEach(Thread::start);
         go.countDown();
@@ -95,19 +129,18 @@ abstract class StoreContract {
     void everyJobHasItsOwnReceiptSerialAndKeepsItWhenItRunsAgain() {
         NodeRecord a = store().registerNode(newNode("m"));
         NodeRecord b = store().registerNode(newNode("m"));
-        JobRecord first = newJob("m");
-        store().insertJob(first);
+        JobRecord first = insert(newJob("m"));
         assertEquals(0, store().job(first.id()).orElseThrow().receiptSerial(), "no serial before a node gets it");
-        JobRecord fast = store().insertClaimedJob(newJob("m"), a.id(), "h0", T0).orElseThrow();
+        JobRecord fast = insertClaimed(newJob("m"), a.id()).orElseThrow();
         assertTrue(fast.receiptSerial() > 0);
         assertEquals(fast.receiptSerial(), store().job(fast.id()).orElseThrow().receiptSerial());
-        long serial = store().claimJob(first.id(), a.id(), "h1", T0).orElseThrow().receiptSerial();
+        long serial = store().claimJob(first.id(), a.id(), T0).orElseThrow().receiptSerial();
         assertEquals(fast.receiptSerial() + 1, serial, "the next serial of a's block");
         // claimed by a, given back, claimed by b: the same serial, so only one of its receipts can ever be paid
         assertTrue(store().requeueJob(first.id(), 0));
-        assertEquals(serial, store().claimJob(first.id(), b.id(), "h2", T0).orElseThrow().receiptSerial());
+        assertEquals(serial, store().claimJob(first.id(), b.id(), T0).orElseThrow().receiptSerial());
         assertEquals(serial, store().job(first.id()).orElseThrow().receiptSerial());
-        assertTrue(store().insertClaimedJob(newJob("m"), "node_unknown", "h3", T0).isEmpty());
+        assertTrue(insertClaimed(newJob("m"), "node_unknown").isEmpty());
     }
 
     @Test
@@ -117,10 +150,9 @@ abstract class StoreContract {
         List<Long> ofA = new ArrayList<>();
         List<Long> ofB = new ArrayList<>();
         for (int i = 0; i < 300; i++) { // the nodes take turns, as they do on a busy network
-            ofA.add(store().insertClaimedJob(newJob("m"), a.id(), "h", T0).orElseThrow().receiptSerial());
-            JobRecord pending = newJob("m");
-            store().insertJob(pending);
-            ofB.add(store().claimJob(pending.id(), b.id(), "h", T0).orElseThrow().receiptSerial());
+            ofA.add(insertClaimed(newJob("m"), a.id()).orElseThrow().receiptSerial());
+            JobRecord pending = insert(newJob("m"));
+            ofB.add(store().claimJob(pending.id(), b.id(), T0).orElseThrow().receiptSerial());
         }
         // 300 serials of one node, in order, fill two bitmap words: its first block of 256, then the next
         assertEquals(ofA.stream().sorted().distinct().toList(), ofA);
@@ -135,18 +167,17 @@ abstract class StoreContract {
 
     @Test
     void aRequeuedJobCanOnlyBeCompletedByItsNewAttempt() {
-        JobRecord job = newJob("m");
-        store().insertJob(job);
+        JobRecord job = insert(newJob("m"));
         NodeRecord a = store().registerNode(newNode("m"));
         NodeRecord b = store().registerNode(newNode("m"));
-        store().claimJob(job.id(), a.id(), "h1", T0).orElseThrow();
+        store().claimJob(job.id(), a.id(), T0).orElseThrow();
         assertTrue(store().requeueJob(job.id(), 0));
         assertEquals(JobState.PENDING, store().job(job.id()).orElseThrow().state());
-        JobRecord second = store().claimJob(job.id(), b.id(), "h2", T0).orElseThrow();
+        JobRecord second = store().claimJob(job.id(), b.id(), T0).orElseThrow();
         assertEquals(1, second.attempt());
-        assertFalse(store().completeJob(job.id(), a.id(), 0, "stale", 1, 1, "stop", T0));
-        assertTrue(store().completeJob(job.id(), b.id(), 1, "Paris", 24, 8, "stop", T0.plusSeconds(2)));
-        assertFalse(store().completeJob(job.id(), b.id(), 1, "again", 24, 8, "stop", T0.plusSeconds(3)));
+        assertFalse(complete(job.id(), a.id(), 0, "stale", 1, 1, T0, Optional.empty()));
+        assertTrue(complete(job.id(), b.id(), 1, "Paris", 24, 8, T0.plusSeconds(2), Optional.empty()));
+        assertFalse(complete(job.id(), b.id(), 1, "again", 24, 8, T0.plusSeconds(3), Optional.empty()));
         JobRecord done = store().job(job.id()).orElseThrow();
         assertEquals(JobState.COMPLETED, done.state());
         assertEquals(Optional.of("Paris"), done.content());
@@ -155,31 +186,41 @@ abstract class StoreContract {
     }
 
     @Test
-    void aClaimWhoseUploadNeverStartsIsFoundUntilTheNodeOpensItsUpload() {
-        JobRecord job = newJob("m");
-        store().insertJob(job);
-        NodeRecord a = store().registerNode(newNode("m"));
-        NodeRecord b = store().registerNode(newNode("m"));
-        store().claimJob(job.id(), a.id(), "h1", T0).orElseThrow();
-        assertFalse(notStarted(T0).contains(job.id()), "claimed at T0, not before it");
-        assertTrue(notStarted(T0.plusSeconds(31)).contains(job.id()));
-        assertTrue(store().startUpload(job.id(), "wrong", T0.plusSeconds(1)).isEmpty(), "another stream token");
-        assertTrue(notStarted(T0.plusSeconds(31)).contains(job.id()));
-        assertEquals(job.id(), store().startUpload(job.id(), "h1", T0.plusSeconds(1)).orElseThrow().id());
-        assertTrue(store().startUpload(job.id(), "h1", T0.plusSeconds(2)).isPresent(), "a second upload is let in");
-        assertFalse(notStarted(T0.plusSeconds(31)).contains(job.id()));
-        // the next attempt starts over: its node has to open its own upload
-        assertTrue(store().requeueJob(job.id(), 0));
-        assertTrue(store().startUpload(job.id(), "h1", T0.plusSeconds(3)).isEmpty(), "a pending job has no upload");
-        store().claimJob(job.id(), b.id(), "h2", T0.plusSeconds(40)).orElseThrow();
-        assertTrue(notStarted(T0.plusSeconds(71)).contains(job.id()));
-        assertTrue(store().startUpload(job.id(), "h1", T0.plusSeconds(41)).isEmpty(), "the old attempt's token");
-        store().startUpload(job.id(), "h2", T0.plusSeconds(41)).orElseThrow();
-        assertFalse(notStarted(T0.plusSeconds(71)).contains(job.id()));
+    void completionsArrivingTogetherCommitTogetherEachWithItsReceiptAndCredit() {
+        NodeRecord n = store().registerNode(newNode("m"));
+        JobRecord a = insertClaimed(newJob("m"), n.id()).orElseThrow();
+        JobRecord b = insertClaimed(newJob("m"), n.id()).orElseThrow();
+        JobRecord stale = insertClaimed(newJob("m"), n.id()).orElseThrow();
+        ReceiptRecord ra = new ReceiptRecord(a.id(), n.id(), "m", 8, "{\"a\":1}", 1000, 850, T0);
+        ReceiptRecord rs = new ReceiptRecord(stale.id(), n.id(), "m", 8, "{}", 1000, 850, T0);
+        List<Boolean> taken = store().completeJobs(List.of(
+                new JobCompletion(a.id(), n.id(), 0, "A", 4, 8, "stop", T0, Optional.of(ra)),
+                new JobCompletion(b.id(), n.id(), 0, "B", 4, 0, "stop", T0, Optional.empty()),
+                new JobCompletion(stale.id(), n.id(), 7, "late", 4, 8, "stop", T0, Optional.of(rs))));
+        assertEquals(List.of(true, true, false), taken);
+        assertEquals(Optional.of("A"), store().job(a.id()).orElseThrow().content());
+        assertEquals(JobState.COMPLETED, store().job(b.id()).orElseThrow().state());
+        assertEquals(JobState.PROCESSING, store().job(stale.id()).orElseThrow().state());
+        assertEquals("{\"a\":1}", store().receipt(a.id()).orElseThrow().canonicalJson());
+        assertTrue(store().receipt(stale.id()).isEmpty(), "a completion not taken writes no receipt");
+        assertEquals(850, store().earnings(n.id(), 10).unclaimedMicro(), "one credit, for the job that completed");
     }
 
-    private List<String> notStarted(Instant claimedBefore) {
-        return store().claimsNotStarted(claimedBefore).stream().map(JobRecord::id).toList();
+    @Test
+    void acceptedJobsArrivingTogetherAreStoredTogether() {
+        NodeRecord n = store().registerNode(newNode("m"));
+        JobRecord pending = newJob("m");
+        JobRecord claimed = newJob("m");
+        JobRecord orphan = newJob("m");
+        List<Optional<JobRecord>> stored = store().insertJobs(List.of(pending, claimed.claimedBy(n.id(), T0),
+                orphan.claimedBy("node_unknown", T0)));
+        assertEquals(JobState.PENDING, stored.get(0).orElseThrow().state());
+        assertEquals(JobState.PROCESSING, stored.get(1).orElseThrow().state());
+        assertTrue(stored.get(1).orElseThrow().receiptSerial() > 0);
+        assertTrue(stored.get(2).isEmpty(), "a job for an unknown node is not stored");
+        assertEquals(stored.get(1).orElseThrow(), store().job(claimed.id()).orElseThrow());
+        assertEquals(stored.get(0).orElseThrow(), store().job(pending.id()).orElseThrow());
+        assertTrue(store().job(orphan.id()).isEmpty());
     }
 
     @Test
@@ -187,9 +228,9 @@ abstract class StoreContract {
         JobRecord first = JobRecord.pending(uid("job_"), "tok_a", "c", "m", "{}", Optional.empty(), T0);
         JobRecord second = JobRecord.pending(uid("job_"), "tok_a", "c", "m", "{}", Optional.empty(), T0.plusSeconds(1));
         JobRecord other = JobRecord.pending(uid("job_"), "tok_b", "c", "m", "{}", Optional.empty(), T0.plusSeconds(2));
-        store().insertJob(second);
-        store().insertJob(first);
-        store().insertJob(other);
+        insert(second);
+        insert(first);
+        insert(other);
         List<String> mine = store().jobsOfToken("tok_a", 10, Optional.empty(), Optional.empty()).stream()
                 .map(JobRecord::id).toList();
         assertEquals(List.of(second.id(), first.id()), mine);
@@ -231,31 +272,32 @@ abstract class StoreContract {
     }
 
     @Test
-    void theRateWindowDeniesTheRequestOverTheLimitAndResetsEachMinute() {
+    void hitsAddUpPerWindowAndAWindowStartsAgainEachMinute() {
         String key = uid("tok:");
-        Instant t = Instant.ofEpochSecond(1_746_020_340L);
-        assertEquals(new RateWindow(true, 3, 2, 1_746_020_400L), store().hit(key, 3, t));
-        assertEquals(1, store().hit(key, 3, t).remaining());
-        assertEquals(0, store().hit(key, 3, t).remaining());
-        assertFalse(store().hit(key, 3, t.plusSeconds(10)).allowed());
-        assertTrue(store().hit(key, 3, t.plusSeconds(60)).allowed());
+        String other = uid("tok:");
+        long w = 1_746_020_340L;
+        assertEquals(Map.of(key, 3L, other, 1L), store().addHits(w, Map.of(key, 3L, other, 1L)));
+        assertEquals(Map.of(key, 5L), store().addHits(w, Map.of(key, 2L)));
+        assertEquals(Map.of(key, 1L), store().addHits(w + 60, Map.of(key, 1L)), "a new minute starts from zero");
     }
 
     @Test
-    void concurrentHitsNeverAdmitMoreThanTheLimit() throws Exception {
+    void concurrentFlushesOfTheSameKeysLoseNoHit() throws Exception {
         String key = uid("tok:");
-        Instant t = Instant.ofEpochSecond(1_746_020_340L);
+        String other = uid("tok:");
+        long w = 1_746_020_340L;
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
-            List<Future<Boolean>> allowed = new ArrayList<>();
-            for (int i = 0; i < 80; i++) {
-                allowed.add(pool.submit(() -> store().hit(key, 50, t).allowed()));
+            List<Future<Map<String, Long>>> flushes = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                flushes.add(pool.submit(() -> store().addHits(w, Map.of(key, 2L, other, 1L))));
             }
-            int admitted = 0;
-            for (Future<Boolean> a : allowed) {
-                admitted += a.get() ? 1 : 0;
+            long highest = 0;
+            for (Future<Map<String, Long>> f : flushes) {
+                highest = Math.max(highest, f.get().get(key));
             }
-            assertEquals(50, admitted, "80 concurrent requests against a limit of 50");
+            assertEquals(80, highest, "40 flushes of 2 hits each, from 8 threads (instances) at once");
+            assertEquals(Map.of(other, 41L), store().addHits(w, Map.of(other, 1L)));
         } finally {
             pool.shutdownNow();
         }

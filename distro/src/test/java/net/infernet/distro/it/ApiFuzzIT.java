@@ -141,23 +141,12 @@ class ApiFuzzIT {
         }
     }
 
-    @Property(tries = 100)
-    void uploadsWithAnyTokenAndBody(@ForAll("tokens") String bearer, @ForAll("bodyBytes") byte[] body)
-            throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(allInOne.url() + "/api/v1/nodes/jobs/job_x/stream"))
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (!bearer.isEmpty()) {
-            b.header("Authorization", bearer);
-        }
-        assertBookAnswer(HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString()));
-    }
-
     // ------------------------------------------------------------------ generators
 
     /** A valid job request for a model no node serves, with one to three mutations. */
     @Provide
     Arbitrary<String> jobBodies() {
-        return mutated(() -> {
+        return JsonMutations.mutated(() -> {
             ObjectNode o = JSON.createObjectNode();
             o.put("model", "fuzz-no-such-model");
             o.putArray("messages").addObject().put("role", "user").put("content", "hello");
@@ -169,7 +158,7 @@ class ApiFuzzIT {
 
     @Provide
     Arbitrary<String> heartbeats() {
-        return mutated(() -> {
+        return JsonMutations.mutated(() -> {
             ObjectNode o = JSON.createObjectNode();
             o.put("node_id", nodeId);
             o.put("status", "online");
@@ -185,7 +174,8 @@ class ApiFuzzIT {
 
     @Provide
     Arbitrary<String> registrations() {
-        return mutated(() -> registration(null), List.of("name", "address", "port", "vram_tier", "gpus",
+        return JsonMutations.mutated(() -> registration(null), List.of("name", "address", "port", "vram_tier",
+                "gpus",
                 "served_models", "backend", "registration_token"));
     }
 
@@ -195,38 +185,27 @@ class ApiFuzzIT {
 
     @Provide
     Arbitrary<NodeCall> nodeCalls() {
-        Arbitrary<String> ack = mutated(() -> JSON.createObjectNode().put("node_id", nodeId).put("status", "running")
+        Arbitrary<String> ack = JsonMutations.mutated(() -> JSON.createObjectNode().put("node_id", nodeId)
+                .put("status", "running")
                 .set("progress", JSON.createObjectNode().put("completed", 1)), List.of("status", "progress", "error"));
-        Arbitrary<String> next = mutated(() -> JSON.createObjectNode().put("node_id", nodeId).put("wait_ms", 0),
-                List.of("wait_ms"));
-        Arbitrary<String> payout = mutated(() -> JSON.createObjectNode().put("coin", "USDC").put("network", "base")
+        Arbitrary<String> payout = JsonMutations.mutated(() -> JSON.createObjectNode().put("coin", "USDC")
+                .put("network", "base")
                 .put("address", "0x0000000000000000000000000000000000000001"), List.of("coin", "network", "address"));
-        Arbitrary<String> redeemed = mutated(() -> {
+        Arbitrary<String> redeemed = JsonMutations.mutated(() -> {
             ObjectNode o = JSON.createObjectNode();
             o.putArray("job_ids").add("job_1");
             return o;
         }, List.of("job_ids"));
-        Arbitrary<String> receipt = mutated(() -> {
+        Arbitrary<String> receipt = JsonMutations.mutated(() -> {
             ObjectNode o = JSON.createObjectNode().put("node_id", nodeId);
             o.putObject("receipt").put("job_id", "job_1").put("serial", 1);
             return o;
         }, List.of("receipt"));
         return Arbitraries.oneOf(
                 ack.map(b -> new NodeCall("/api/v1/nodes/commands/cmd_fuzz/ack", b)),
-                next.filter(ApiFuzzIT::shortWait).map(b -> new NodeCall("/api/v1/nodes/jobs/next", b)),
                 payout.map(b -> new NodeCall("/api/v1/nodes/" + nodeId + "/payouts", b)),
                 redeemed.map(b -> new NodeCall("/api/v1/nodes/" + nodeId + "/receipts/redeemed", b)),
                 receipt.map(b -> new NodeCall("/api/v1/nodes/jobs/job_fuzz/receipt", b)));
-    }
-
-    /** A claim that would long-poll for seconds (wait_ms absent is 30 s) is left out: it is valid, just slow. */
-    private static boolean shortWait(String body) {
-        try {
-            JsonNode w = JSON.readTree(body).path("wait_ms");
-            return !w.isMissingNode() && !w.isNull() && !(w.isIntegralNumber() && w.asLong() >= 100);
-        } catch (IOException notJson) {
-            return true;
-        }
     }
 
     @Provide
@@ -241,7 +220,7 @@ class ApiFuzzIT {
     @Provide
     Arbitrary<String> jsonEndpoints() {
         return Arbitraries.of("/api/v1/jobs", "/v1/chat/completions", "/api/v1/nodes/register", "/api/v1/heartbeat",
-                "/api/v1/nodes/jobs/next", "/api/v1/nodes/jobs/job_x/receipt", "/api/v1/nodes/commands/c/ack");
+                "/api/v1/nodes/channel", "/api/v1/nodes/jobs/job_x/receipt", "/api/v1/nodes/commands/c/ack");
     }
 
     @Provide
@@ -294,61 +273,6 @@ class ApiFuzzIT {
     Arbitrary<String> tokens() {
         return Arbitraries.oneOf(Arbitraries.of("", "Bearer", "Bearer ", "Basic abc"),
                 Arbitraries.strings().withCharRange('!', '~').ofMaxLength(80).map(t -> "Bearer " + t));
-    }
-
-    // ------------------------------------------------------------------ mutation
-
-    /** Values a field should never accept in some context, and some it should. */
-    private static Arbitrary<JsonNode> values() {
-        return Arbitraries.oneOf(
-                Arbitraries.of("null", "true", "false", "0", "-1", "1", "1.5", "-2.5", "1e308", "-1e308",
-                        "9223372036854775808", "-9223372036854775809", "12345678901234567890123", "[]", "{}",
-                        "\"\"", "\" \"", "\"\\u0000\"", "\"a\\nb\"", "[1,2,3]", "[\"x\"]", "[{}]",
-                        "{\"type\":\"json_object\"}", "{\"a\":{\"b\":{\"c\":[[[[]]]]}}}")
-                        .map(ApiFuzzIT::tree),
-                Arbitraries.integers().between(1, 300_000).map(n -> JSON.getNodeFactory().textNode("s".repeat(n))),
-                Arbitraries.integers().between(1, 5_000).map(n -> {
-                    var a = JSON.createArrayNode();
-                    for (int i = 0; i < n; i++) {
-                        a.add("m" + i);
-                    }
-                    return a;
-                }),
-                Arbitraries.doubles().map(d -> JSON.getNodeFactory().numberNode(d)),
-                Arbitraries.longs().map(l -> JSON.getNodeFactory().numberNode(l)));
-    }
-
-    private static Arbitrary<String> mutated(java.util.function.Supplier<ObjectNode> valid, List<String> fields) {
-        Arbitrary<String> field = Arbitraries.of(fields);
-        Arbitrary<Mutation> mutation = Combinators.combine(Arbitraries.integers().between(0, 5), field, values())
-                .as(Mutation::new);
-        return mutation.list().ofMinSize(0).ofMaxSize(3).map(ms -> {
-            ObjectNode o = valid.get();
-            String suffix = "";
-            for (Mutation m : ms) {
-                switch (m.kind()) {
-                    case 0 -> o.remove(m.field());
-                    case 1, 2 -> o.set(m.field(), m.value());
-                    case 3 -> suffix = " trailing";
-                    case 4 -> suffix = "{\"model\":\"again\"}";
-                    default -> {
-                        return o.toString().replaceFirst("\\{", "{\"" + m.field() + "\":1,\"" + m.field() + "\":2,");
-                    }
-                }
-            }
-            return o + suffix;
-        });
-    }
-
-    private record Mutation(int kind, String field, JsonNode value) {
-    }
-
-    private static JsonNode tree(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     // ------------------------------------------------------------------ HTTP

@@ -57,12 +57,7 @@ class CrashRecoveryIT {
     void killingTheControlPlaneOnPostgresqlLosesNoAcknowledgedCompletionOrReceipt(
             @org.junit.jupiter.api.io.TempDir Path home) throws Exception {
         // a database of its own, so the H2 run's jobs are not in it
-        String db = "crash_" + Long.toHexString(System.nanoTime());
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(PG.jdbcUrl(), PG.user(), "");
-                java.sql.Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + db);
-        }
-        crashRounds(home, Optional.of(PG.jdbcUrl().replace("/postgres", "/" + db)));
+        crashRounds(home, Optional.of(PG.createDatabase()));
     }
 
     private void crashRounds(Path home, Optional<String> postgres) throws Exception {

@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An engine that thinks longer than every timeout between node and control plane before its first token (a very long
- * prompt): the control plane's HTTP idle timeout is 3 s here, the engine's first token comes after 8 s. The node
- * keeps the job's upload alive with keep-alive lines (the control plane its client's stream with SSE pings), so the
- * job runs exactly once and completes, and its client sees no error.
+ * An engine that thinks longer than the HTTP idle timeout before its first token (a very long prompt): the control
+ * plane's HTTP idle timeout is 3 s here, the engine's first token comes after 8 s. The node's channel is a WebSocket
+ * with its own idle timeout (as long as a node may stay silent, 90 s; heartbeats come every 30 s) and the client's
+ * stream gets SSE pings, so the job runs exactly once and completes, and its client sees no error.
  */
 class SlowFirstTokenIT {
     private static final String MODEL = "slow-model";
@@ -32,7 +32,7 @@ class SlowFirstTokenIT {
                     "ping.interval.seconds=1\n");
             cp.start();
             node.env("INFERNET_CONTROL_PLANE", cp.url()).env("VLLM_HOST", engine.url())
-                    .env("INFERNET_BACKEND", "vllm").env("INFERNET_KEEPALIVE_SECONDS", "1").start();
+                    .env("INFERNET_BACKEND", "vllm").start();
             ClientApi client = new ClientApi(cp.url(), token);
             client.awaitModel(MODEL);
             ClientApi.Stream s = client.streamJob(ClientApi.job(MODEL, "a very long prompt", 6));

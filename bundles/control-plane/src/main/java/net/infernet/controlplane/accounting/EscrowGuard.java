@@ -7,10 +7,12 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 import net.infernet.core.api.ErrorCode;
 import net.infernet.core.api.InfernetException;
 import net.infernet.core.payment.PaymentChain;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * Balances are read from the chain at most once per {@link #CACHE} per client so job submission does not pay an
  * RPC round trip each time; a refusal is decided on a fresh reading, so a deposit counts at once.
  */
-public final class EscrowGuard {
-    public static final BigDecimal MINIMUM_ESCROW = new BigDecimal("1.00");
+@Component
+public final class EscrowGuard implements Escrow {
     static final Duration CACHE = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(EscrowGuard.class);
 
@@ -35,13 +37,18 @@ public final class EscrowGuard {
     private record Balance(BigDecimal usdc, Instant at) {
     }
 
-    private final Supplier<Optional<PaymentChain>> chain;
+    private final Settlement settlement;
     private final Clock clock;
     private final Map<String, Hold> holds = new ConcurrentHashMap<>();
     private final Map<String, Balance> balances = new ConcurrentHashMap<>();
 
-    public EscrowGuard(Supplier<Optional<PaymentChain>> chain, Clock clock) {
-        this.chain = chain;
+    @Activate
+    public EscrowGuard(@Reference Settlement settlement) {
+        this(settlement, Clock.systemUTC());
+    }
+
+    public EscrowGuard(Settlement settlement, Clock clock) {
+        this.settlement = settlement;
         this.clock = clock;
     }
 
@@ -50,13 +57,14 @@ public final class EscrowGuard {
      *
      * @throws InfernetException bad_request saying how much escrow is missing and where to deposit
      */
+    @Override
     public void admit(String jobId, String clientPubkey, String model, long maxTokens) {
-        Optional<PaymentChain> c = chain.get();
+        Optional<PaymentChain> c = settlement.chain();
         if (c.isEmpty()) {
             return;
         }
         BigDecimal price = Pricing.value(model, 0, maxTokens);
-        BigDecimal needed = price.max(MINIMUM_ESCROW);
+        BigDecimal needed = price.max(MINIMUM);
         // balances are read outside the lock (a read may be an RPC); a refusal is decided on a fresh reading only,
         // so a deposit counts at once
         if (tryHold(jobId, clientPubkey, price, needed, balance(c.get(), clientPubkey, false))
@@ -83,25 +91,17 @@ public final class EscrowGuard {
         }
     }
 
-    /**
-     * What {@code clientPubkey}'s escrow looks like to admission: the chain, the on-chain balance, what running jobs
-     * hold and what is left for new jobs. Empty when settlement is off.
-     */
-    public Optional<Escrow> escrow(String clientPubkey) {
-        return chain.get().map(c -> {
+    @Override
+    public Optional<View> view(String clientPubkey) {
+        return settlement.chain().map(c -> {
             BigDecimal balance = balance(c, clientPubkey, false);
             BigDecimal held = held(clientPubkey);
-            return new Escrow(c.chain(), c.chainId(), c.contractAddress(), balance, held,
+            return new View(c.chain(), c.chainId(), c.contractAddress(), balance, held,
                     balance.subtract(held).max(BigDecimal.ZERO));
         });
     }
 
-    /** A client's escrow as {@link #escrow} reports it, amounts in USDC. */
-    public record Escrow(String chain, long chainId, String contract, BigDecimal balance, BigDecimal held,
-            BigDecimal available) {
-    }
-
-    /** The job ended (completed, failed, cancelled or timed out): its hold is released. Unknown ids are ignored. */
+    @Override
     public void release(String jobId) {
         holds.remove(jobId);
     }

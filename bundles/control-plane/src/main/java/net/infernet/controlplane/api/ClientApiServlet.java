@@ -10,40 +10,48 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import net.infernet.controlplane.ControlPlane;
-import net.infernet.controlplane.accounting.EscrowGuard;
+import net.infernet.controlplane.accounting.Escrow;
 import net.infernet.controlplane.accounting.Pricing;
-import net.infernet.controlplane.jobs.JobListener;
-import net.infernet.controlplane.jobs.JobService;
+import net.infernet.controlplane.accounting.ReceiptIssuer;
+import net.infernet.controlplane.config.ControlPlaneConfig;
+import net.infernet.controlplane.config.Settings;
+import net.infernet.controlplane.jobs.JobAdmission;
+import net.infernet.controlplane.jobs.JobOutcomes;
+import net.infernet.controlplane.jobs.JobQueries;
+import net.infernet.controlplane.jobs.JobRequest;
 import net.infernet.controlplane.jobs.JobStream;
+import net.infernet.controlplane.jobs.JobStreams;
+import net.infernet.controlplane.jobs.LiveStreams;
 import net.infernet.controlplane.jobs.Submitted;
-import net.infernet.controlplane.sse.AsyncSse;
+import net.infernet.controlplane.nodes.ModelStat;
+import net.infernet.controlplane.nodes.NodeDirectory;
 import net.infernet.controlplane.sse.InfernetEvents;
+import net.infernet.controlplane.sse.JobSse;
+import net.infernet.controlplane.sse.KeepAlive;
 import net.infernet.controlplane.tokens.Caller;
+import net.infernet.controlplane.tokens.ClientAuth;
 import net.infernet.core.api.ErrorCode;
 import net.infernet.core.api.InfernetException;
 import net.infernet.core.api.JobState;
 import net.infernet.core.http.ApiServlet;
 import net.infernet.core.http.HttpApi;
 import net.infernet.store.JobRecord;
-import net.infernet.store.NodeRecord;
 import net.infernet.store.ReceiptRecord;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletAsyncSupported;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
 /**
- * The book's client API (bearer auth): jobs, their SSE streams, models and receipts. Every answer carries the
- * caller's X-RateLimit-* headers.
+ * The book's client API (bearer auth): jobs, their SSE streams, models, receipts and the caller's escrow. Every
+ * answer carries the caller's X-RateLimit-* headers.
  */
-@Component(service = Servlet.class)
+@Component(service = Servlet.class, configurationPid = ControlPlaneConfig.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @HttpWhiteboardServletPattern({"/api/v1/jobs", "/api/v1/jobs/*", "/api/v1/models", "/api/v1/cprs/*",
         "/api/v1/escrow"})
 @HttpWhiteboardServletAsyncSupported
@@ -51,12 +59,39 @@ public class ClientApiServlet extends ApiServlet {
     /** The response header that names the job of a streamed submission (and of every job stream). */
     public static final String JOB_ID_HEADER = "X-Infernet-Job-Id";
     private static final long serialVersionUID = 1L;
-    private final transient ControlPlane cp;
+    private final transient ClientAuth auth;
+    private final transient JobAdmission admission;
+    private final transient JobStreams streams;
+    private final transient JobQueries queries;
+    private final transient JobOutcomes outcomes;
+    private final transient NodeDirectory directory;
+    private final transient ReceiptIssuer receipts;
+    private final transient Escrow escrow;
+    private final transient KeepAlive keepAlive;
+    private final transient Duration streamLifetime;
 
     @Activate
-    public ClientApiServlet(@Reference ControlPlane cp) {
+    public ClientApiServlet(@Reference ClientAuth auth, @Reference JobAdmission admission,
+            @Reference JobStreams streams, @Reference JobQueries queries, @Reference JobOutcomes outcomes,
+            @Reference NodeDirectory directory, @Reference ReceiptIssuer receipts, @Reference Escrow escrow,
+            @Reference KeepAlive keepAlive, ControlPlaneConfig config) {
+        this(auth, admission, streams, queries, outcomes, directory, receipts, escrow, keepAlive, Settings.of(config));
+    }
+
+    public ClientApiServlet(ClientAuth auth, JobAdmission admission, JobStreams streams, JobQueries queries,
+            JobOutcomes outcomes, NodeDirectory directory, ReceiptIssuer receipts, Escrow escrow, KeepAlive keepAlive,
+            Settings settings) {
         super(new HttpApi(HttpApi.DEFAULT_MAX_BODY_BYTES));
-        this.cp = cp;
+        this.auth = auth;
+        this.admission = admission;
+        this.streams = streams;
+        this.queries = queries;
+        this.outcomes = outcomes;
+        this.directory = directory;
+        this.receipts = receipts;
+        this.escrow = escrow;
+        this.keepAlive = keepAlive;
+        this.streamLifetime = settings.jobTimeout().plus(Duration.ofMinutes(1));
     }
 
     @Override
@@ -69,7 +104,7 @@ public class ClientApiServlet extends ApiServlet {
     }
 
     private void route(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Caller caller = cp.auth().authenticate(request, response);
+        Caller caller = auth.authenticate(request, response);
         String path = Responses.path(request);
         String method = request.getMethod();
         List<String> parts = List.of(path.substring(1).split("/"));
@@ -82,11 +117,11 @@ public class ClientApiServlet extends ApiServlet {
         } else if (parts.size() == 5 && parts.get(2).equals("jobs") && parts.get(4).equals("stream")
                 && method.equals("GET")) {
             ownJob(caller, parts.get(3));
-            stream(parts.get(3), cp.jobs().stream(parts.get(3)), request, response);
+            stream(parts.get(3), streams.stream(parts.get(3)), false, request, response);
         } else if (path.equals("/api/v1/escrow") && method.equals("GET")) {
             api.writeJson(response, 200, escrowView(caller));
         } else if (path.equals("/api/v1/models") && method.equals("GET")) {
-            api.writeJson(response, 200, models(cp, api.mapper()));
+            api.writeJson(response, 200, models(directory.models(), api.mapper()));
         } else if (parts.size() == 4 && parts.get(2).equals("cprs") && method.equals("GET")) {
             cpr(caller, parts.get(3), response);
         } else {
@@ -97,38 +132,32 @@ public class ClientApiServlet extends ApiServlet {
     private void submit(Caller caller, HttpServletRequest request, HttpServletResponse response) throws IOException {
         JobRequest req = JobRequest.parse(api.readObject(request), api.mapper());
         // stored before the client sees its first byte, so a crash loses nothing the client was told about
-        Submitted submitted = cp.jobs().submit(caller.tokenId(), caller.clientPubkey(), req.model(), req.normalized(),
-                req.nodePin());
+        Submitted submitted = admission.submit(caller, req);
         if (req.stream()) {
-            stream(submitted.job().id(), submitted.stream(), request, response); // the response IS the stream
+            stream(submitted.job().id(), submitted.stream(), true, request, response); // the response IS the stream
         } else {
             api.writeJson(response, 201, jobView(submitted.job()));
         }
     }
 
-    private void stream(String jobId, JobStream stream, HttpServletRequest request, HttpServletResponse response)
-            throws IOException {
-        JobListener[] holder = new JobListener[1];
-        AsyncSse[] sseHolder = new AsyncSse[1];
+    /** {@code submitter}: the stream is the job's submission, so a client leaving it withdraws the job. */
+    private void stream(String jobId, JobStream stream, boolean submitter, HttpServletRequest request,
+            HttpServletResponse response) throws IOException {
         response.setHeader(JOB_ID_HEADER, jobId);
-        AsyncSse sse = AsyncSse.start(request, response, cp.jobs().settings().jobTimeout().plus(Duration.ofMinutes(1)),
-                () -> {
-                    stream.unsubscribe(holder[0]);
-                    cp.keepAlive().remove(sseHolder[0]);
-                });
-        sseHolder[0] = sse;
-        // the first event names the job, so a reader cut off by a node loss can re-open GET /api/v1/jobs/:id/stream
-        sse.event("job", api.mapper().createObjectNode().put("job_id", jobId).toString());
-        holder[0] = new InfernetEvents(sse, api.mapper());
-        cp.keepAlive().add(sse);
-        stream.subscribe(holder[0]);
+        JobSse.open(request, response, stream, streamLifetime, keepAlive, () -> {
+            if (submitter) {
+                outcomes.withdraw(jobId);
+            }
+        }, // the first event names the job, so a reader cut off by a node loss can re-open GET /api/v1/jobs/:id/stream
+                sse -> sse.event("job", api.mapper().createObjectNode().put("job_id", jobId).toString()),
+                sse -> new InfernetEvents(sse, api.mapper()));
     }
 
     /** The caller's account id to deposit for, and its escrow as job admission sees it (docs/payments.md). */
     private ObjectNode escrowView(Caller caller) {
         ObjectNode out = api.mapper().createObjectNode();
         out.put("account", caller.clientPubkey());
-        Optional<EscrowGuard.Escrow> e = cp.escrow().escrow(caller.clientPubkey());
+        Optional<Escrow.View> e = escrow.view(caller.clientPubkey());
         out.put("settlement", e.isPresent() ? "on" : "off");
         e.ifPresent(x -> {
             out.put("chain", x.chain());
@@ -137,7 +166,7 @@ public class ClientApiServlet extends ApiServlet {
             out.put("escrow_usdc", Pricing.usdc(x.balance()));
             out.put("held_usdc", Pricing.usdc(x.held()));
             out.put("available_usdc", Pricing.usdc(x.available()));
-            out.put("minimum_usdc", Pricing.usdc(EscrowGuard.MINIMUM_ESCROW));
+            out.put("minimum_usdc", Pricing.usdc(Escrow.MINIMUM));
         });
         return out;
     }
@@ -155,7 +184,7 @@ public class ClientApiServlet extends ApiServlet {
                 });
         Optional<Instant> since = HttpApi.queryParam(request, "since").map(ClientApiServlet::since);
         ArrayNode jobs = api.mapper().createArrayNode();
-        cp.jobs().store().jobsOfToken(caller.tokenId(), limit, state, since).forEach(j -> jobs.add(jobView(j)));
+        queries.jobsOfToken(caller.tokenId(), limit, state, since).forEach(j -> jobs.add(jobView(j)));
         ObjectNode out = api.mapper().createObjectNode();
         out.set("jobs", jobs);
         api.writeJson(response, 200, out);
@@ -192,13 +221,13 @@ public class ClientApiServlet extends ApiServlet {
     }
 
     private JobRecord ownJob(Caller caller, String jobId) {
-        return cp.jobs().store().job(jobId).filter(j -> j.tokenId().equals(caller.tokenId()))
-                .orElseThrow(() -> JobService.notFound(jobId));
+        return queries.job(jobId).filter(j -> j.tokenId().equals(caller.tokenId()))
+                .orElseThrow(() -> LiveStreams.notFound(jobId));
     }
 
     private void cpr(Caller caller, String jobId, HttpServletResponse response) throws IOException {
         ownJob(caller, jobId);
-        ReceiptRecord r = cp.jobs().store().receipt(jobId)
+        ReceiptRecord r = receipts.receipt(jobId)
                 .orElseThrow(() -> new InfernetException(ErrorCode.NOT_FOUND, "no receipt for job " + jobId));
         api.writeJson(response, 200, api.mapper().readTree(r.canonicalJson()));
     }
@@ -234,25 +263,14 @@ public class ClientApiServlet extends ApiServlet {
     }
 
     /** Models with at least one online node: node count and their average measured tokens/s. */
-    public static ObjectNode models(ControlPlane cp, ObjectMapper mapper) {
-        Instant now = cp.jobs().clock().instant();
-        Map<String, double[]> stats = new TreeMap<>();
-        for (NodeRecord n : cp.jobs().store().nodes()) {
-            if (n.approved() && n.online(now, cp.jobs().settings().offlineAfter())) {
-                for (String m : n.servedModels()) {
-                    double[] s = stats.computeIfAbsent(m, k -> new double[2]);
-                    s[0]++;
-                    s[1] += n.tokensPerSecond();
-                }
-            }
-        }
+    public static ObjectNode models(List<ModelStat> models, ObjectMapper mapper) {
         ArrayNode arr = mapper.createArrayNode();
-        stats.entrySet().stream().sorted(Comparator.comparing(Map.Entry::getKey)).forEach(e -> {
-            ObjectNode m = arr.addObject();
-            m.put("id", e.getKey());
-            m.put("nodes", (int) e.getValue()[0]);
-            m.put("avg_tokens_per_second", Math.round(e.getValue()[1] / e.getValue()[0] * 10) / 10.0);
-        });
+        for (ModelStat m : models) {
+            ObjectNode o = arr.addObject();
+            o.put("id", m.id());
+            o.put("nodes", m.nodes());
+            o.put("avg_tokens_per_second", m.avgTokensPerSecond());
+        }
         ObjectNode out = mapper.createObjectNode();
         out.set("models", arr);
         return out;

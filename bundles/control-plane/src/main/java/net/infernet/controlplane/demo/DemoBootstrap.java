@@ -6,7 +6,7 @@ import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Optional;
 import net.infernet.controlplane.jobs.Hashing;
-import net.infernet.store.Store;
+import net.infernet.store.TokenStore;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -38,7 +38,7 @@ public final class DemoBootstrap {
     }
 
     @Reference
-    private Store store;
+    private TokenStore store;
 
     @Activate
     void activate(BundleContext context, Config config) {
@@ -57,7 +57,7 @@ public final class DemoBootstrap {
     }
 
     /** Creates and prints the token unless one named {@value #TOKEN_NAME} exists; returns it when created. */
-    static Optional<String> bootstrap(Store store, Clock clock, Optional<Integer> port, PrintStream console) {
+    static Optional<String> bootstrap(TokenStore store, Clock clock, Optional<Integer> port, PrintStream console) {
         if (store.tokens().stream().anyMatch(t -> TOKEN_NAME.equals(t.name()))) {
             LOG.info("event=demo_token_exists name={}", TOKEN_NAME);
             return Optional.empty();

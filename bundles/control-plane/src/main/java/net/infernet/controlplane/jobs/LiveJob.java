@@ -8,12 +8,13 @@ import net.infernet.core.api.Usage;
 
 /**
  * The in-memory stream of one attempt of a job: every token so far (so a late subscriber gets them all first),
- * the listeners for the live tail, and the terminal event once there is one.
+ * the listeners for the live tail, and the terminal event once there is one. Its lock is this job's only: streams
+ * of different jobs never wait on each other.
  */
-final class LiveJob implements JobStream {
+final class LiveJob implements JobStream, JobStreams.TokenSink {
     private final List<String> tokens = new ArrayList<>();
     private final List<JobListener> listeners = new CopyOnWriteArrayList<>();
-    private Runnable terminal; // replays the terminal event to one listener; null while running
+    private boolean ended;
     private Usage usage;
     private String finishReason;
     private ErrorCode errorCode;
@@ -24,8 +25,8 @@ final class LiveJob implements JobStream {
         for (String t : tokens) {
             l.text(t);
         }
-        if (terminal != null) {
-            replayTerminal(l);
+        if (ended) {
+            replayEnd(l);
             return;
         }
         listeners.add(l);
@@ -36,70 +37,51 @@ final class LiveJob implements JobStream {
         listeners.remove(l);
     }
 
-    synchronized String content() {
+    @Override
+    public synchronized String content() {
         return String.join("", tokens);
     }
 
-    synchronized int tokenCount() {
+    @Override
+    public synchronized int tokenCount() {
         return tokens.size();
     }
 
-    void text(String text) {
-        synchronized (this) {
-            if (terminal != null) {
-                return;
-            }
-            tokens.add(text);
-            // delivered under the lock so a concurrent subscribe never sees a token twice or misses one
-            for (JobListener l : listeners) {
-                l.text(text);
-            }
+    @Override
+    public synchronized void text(String text) {
+        if (ended) {
+            return;
+        }
+        tokens.add(text);
+        // delivered under the lock so a concurrent subscribe never sees a token twice or misses one
+        for (JobListener l : listeners) {
+            l.text(text);
         }
     }
 
     synchronized void done(Usage u, String reason) {
-        if (terminal != null) {
+        if (ended) {
             return;
         }
+        ended = true;
         usage = u;
         finishReason = reason;
-        terminal = () -> { };
         listeners.forEach(l -> l.done(u, reason));
         listeners.clear();
     }
 
     synchronized void error(ErrorCode code, String message) {
-        if (terminal != null) {
+        if (ended) {
             return;
         }
+        ended = true;
         errorCode = code;
         errorMessage = message;
-        terminal = () -> { };
         listeners.forEach(l -> l.error(code, message));
         listeners.clear();
     }
 
-    /** This stream as a listener: what it is told, it passes on to its own listeners. */
-    JobListener asListener() {
-        return new JobListener() {
-            @Override
-            public void text(String t) {
-                LiveJob.this.text(t);
-            }
-
-            @Override
-            public void done(Usage u, String reason) {
-                LiveJob.this.done(u, reason);
-            }
-
-            @Override
-            public void error(ErrorCode code, String message) {
-                LiveJob.this.error(code, message);
-            }
-        };
-    }
-
-    private void replayTerminal(JobListener l) {
+    private void replayEnd(JobListener l) {
         if (errorCode != null) {
             l.error(errorCode, errorMessage);
         } else {

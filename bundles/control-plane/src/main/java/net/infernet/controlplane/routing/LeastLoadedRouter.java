@@ -3,14 +3,26 @@ package net.infernet.controlplane.routing;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import net.infernet.store.JobRecord;
+import net.infernet.core.routing.Candidate;
+import net.infernet.core.routing.JobRouter;
+import net.infernet.core.routing.RoutedJob;
 import org.osgi.service.component.annotations.Component;
 
-/** Routing v1: the least loaded candidate, load weighted by measured tokens per second (faster nodes take more). */
-@Component(service = JobRouter.class, property = "service.ranking:Integer=0")
+/**
+ * Routing v1: the least loaded candidate, load weighted by measured tokens per second (faster nodes take more): the
+ * lowest {@code (active + 1) / max_jobs / tokens_per_second}.
+ */
+@Component(property = {"router=" + LeastLoadedRouter.NAME, "service.ranking:Integer=0"})
 public class LeastLoadedRouter implements JobRouter {
+    public static final String NAME = "least-loaded";
+
     @Override
-    public Optional<NodeLoad> choose(JobRecord job, List<NodeLoad> candidates) {
-        return candidates.stream().min(Comparator.comparingDouble(NodeLoad::score));
+    public Optional<Candidate> choose(RoutedJob job, List<? extends Candidate> candidates) {
+        return candidates.stream().min(Comparator.comparingDouble(LeastLoadedRouter::score)).map(c -> c);
+    }
+
+    static double score(Candidate c) {
+        double speed = c.tokensPerSecond().orElse(1.0);
+        return (c.activeJobs() + 1.0) / Math.max(1, c.maxJobs()) / (speed > 0 ? speed : 1.0);
     }
 }

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import net.infernet.controlplane.testing.MutableClock;
 import net.infernet.core.api.ErrorCode;
 import net.infernet.core.api.InfernetException;
@@ -41,7 +40,7 @@ class EscrowGuardTest {
 
     @Test
     void withoutAChainSettlementIsOffAndEveryJobIsAdmitted() {
-        EscrowGuard guard = new EscrowGuard(Optional::empty, clock);
+        EscrowGuard guard = new EscrowGuard(new SettlementComponent(true), clock);
         guard.admit("job_1", "tok_a", "qwen2.5:14b", 100_000);
         assertEquals(BigDecimal.ZERO, guard.held("tok_a"));
     }
@@ -49,7 +48,9 @@ class EscrowGuardTest {
     @Test
     void aJobNeedsTheMinimumEscrowAndItsPriceWhileRunningJobsHoldTheirs() {
         Escrows chain = new Escrows();
-        EscrowGuard guard = new EscrowGuard(() -> Optional.of(chain), clock);
+        SettlementComponent settlement = new SettlementComponent(true);
+        settlement.bindChain(chain);
+        EscrowGuard guard = new EscrowGuard(settlement, clock);
         chain.escrow.put("tok_a", new BigDecimal("0.99"));
         InfernetException poor = assertThrows(InfernetException.class,
                 () -> guard.admit("job_1", "tok_a", "qwen2.5:14b", 512));

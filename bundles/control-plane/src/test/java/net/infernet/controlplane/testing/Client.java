@@ -83,6 +83,11 @@ public final class Client {
             t.start();
         }
 
+        /** The client goes away: its connection closes mid-stream. */
+        public void close() {
+            response.body().close();
+        }
+
         /** The job id the stream's first event named. */
         public String announcedJobId() throws Exception {
             return announced.get(30, TimeUnit.SECONDS);

@@ -23,11 +23,11 @@ public final class EchoNode implements AutoCloseable {
             try {
                 Optional<JsonNode> job = node.claim(1_000);
                 if (job.isPresent()) {
-                    TestNode.Upload up = node.upload(job.get());
+                    TestNode.Attempt run = node.attempt(job.get());
                     for (String t : TOKENS) {
-                        up.text(t);
+                        run.text(t);
                     }
-                    up.done(12, TOKENS.size());
+                    run.done(12, TOKENS.size());
                 }
             } catch (Exception e) {
                 if (!running) {

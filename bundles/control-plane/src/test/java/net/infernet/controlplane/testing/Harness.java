@@ -2,18 +2,32 @@ package net.infernet.controlplane.testing;
 
 import jakarta.servlet.Servlet;
 import java.net.URI;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import net.infernet.controlplane.ControlPlane;
+import net.infernet.controlplane.accounting.EscrowGuard;
+import net.infernet.controlplane.accounting.LedgerService;
+import net.infernet.controlplane.accounting.ReceiptService;
+import net.infernet.controlplane.accounting.SettlementComponent;
 import net.infernet.controlplane.api.ClientApiServlet;
 import net.infernet.controlplane.api.NodeApiServlet;
+import net.infernet.controlplane.channel.NodeChannelServlet;
+import net.infernet.controlplane.config.Settings;
+import net.infernet.controlplane.jobs.AdmissionService;
+import net.infernet.controlplane.jobs.DispatchService;
 import net.infernet.controlplane.jobs.Hashing;
-import net.infernet.controlplane.jobs.Settings;
+import net.infernet.controlplane.jobs.JobReader;
+import net.infernet.controlplane.jobs.LiveStreams;
+import net.infernet.controlplane.jobs.OutcomeService;
+import net.infernet.controlplane.jobs.Sweeper;
+import net.infernet.controlplane.nodes.CommandService;
+import net.infernet.controlplane.nodes.NodeRegistry;
 import net.infernet.controlplane.openai.OpenAiServlet;
 import net.infernet.controlplane.routing.LeastLoadedRouter;
+import net.infernet.controlplane.sse.KeepAliveService;
+import net.infernet.controlplane.tokens.TokenAuth;
 import net.infernet.core.payment.PaymentChain;
 import net.infernet.protocol.keys.NodeKey;
 import net.infernet.store.Store;
@@ -23,17 +37,28 @@ import org.eclipse.jetty.ee10.servlet.ServletMapping;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
-/** The control plane's servlets in a real Jetty on 127.0.0.1, on a real store, as OSGi would wire them. */
+/**
+ * The control plane's components wired by hand as Declarative Services wires them in OSGi (each takes exactly the
+ * services its {@code @Reference}s name), its servlets in a real Jetty on 127.0.0.1, on a real store. The sweep
+ * runs only when a test calls it, because tests move the clock.
+ */
 public final class Harness implements AutoCloseable {
     public final Store store;
     public final MutableClock clock;
     public final NodeKey platformKey = NodeKey.generate(new SecureRandom());
     public final Settings settings;
-    public ControlPlane cp;
+    private final Supplier<Optional<PaymentChain>> chain;
+    public NodeRegistry directory;
+    public TokenAuth auth;
+    public LiveStreams streams;
+    public DispatchService dispatcher;
+    public OutcomeService outcomes;
+    public AdmissionService admission;
+    public Sweeper sweeper;
+    private KeepAliveService keepAlive;
+    private NodeChannelServlet channel;
     private Server server;
     public URI base;
-
-    private final Supplier<Optional<PaymentChain>> chain;
 
     public Harness(Store store, Settings settings) throws Exception {
         this(store, settings, Optional::empty);
@@ -48,20 +73,39 @@ public final class Harness implements AutoCloseable {
         start();
     }
 
-    /** (Re)starts the control plane on the same store, as a restart after kill -9 would. */
+    /** (Re)starts the control plane on the same store and address, as a restart after kill -9 would. */
     public void start() throws Exception {
-        cp = ControlPlane.create(store, settings, clock, platformKey, LeastLoadedRouter::new, chain, false);
+        SettlementComponent settlement = new SettlementComponent(settings.paymentsEnabled());
+        chain.get().ifPresent(settlement::bindChain);
+        EscrowGuard escrow = new EscrowGuard(settlement, clock);
+        ReceiptService receipts = new ReceiptService(store, store, platformKey, settlement, clock);
+        directory = new NodeRegistry(store, settings, clock);
+        CommandService commands = new CommandService(store);
+        auth = new TokenAuth(store, settings, clock);
+        streams = new LiveStreams(store);
+        dispatcher = new DispatchService(store, directory, settings, clock);
+        dispatcher.bindRouter(new LeastLoadedRouter(), Map.of("router", LeastLoadedRouter.NAME));
+        outcomes = new OutcomeService(store, streams, dispatcher, receipts, escrow, clock);
+        admission = new AdmissionService(store, directory, dispatcher, streams, escrow, clock);
+        sweeper = new Sweeper(store, dispatcher, outcomes, streams, directory, settings, clock, false);
+        keepAlive = new KeepAliveService(settings.pingInterval());
+        channel = new NodeChannelServlet(directory, dispatcher, outcomes, streams, commands, receipts, settlement,
+                settings);
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
-        connector.setPort(0);
+        connector.setPort(base == null ? 0 : base.getPort()); // a restart comes back at the same address
         server.addConnector(connector);
         ServletContextHandler ctx = new ServletContextHandler();
         ctx.setContextPath("/");
-        mount(ctx, "client", new ClientApiServlet(cp), "/api/v1/jobs", "/api/v1/jobs/*", "/api/v1/models",
+        mount(ctx, "client", new ClientApiServlet(auth, admission, streams, new JobReader(store), outcomes, directory,
+                receipts, escrow, keepAlive, settings), "/api/v1/jobs", "/api/v1/jobs/*", "/api/v1/models",
                 "/api/v1/cprs/*", "/api/v1/escrow");
-        mount(ctx, "nodes", new NodeApiServlet(cp), "/api/v1/nodes/*", "/api/v1/heartbeat");
-        mount(ctx, "openai", new OpenAiServlet(cp), "/v1/*");
+        mount(ctx, "nodes", new NodeApiServlet(directory, commands, receipts, new LedgerService(store, clock)),
+                "/api/v1/nodes/*", "/api/v1/heartbeat");
+        mount(ctx, "channel", channel, "/api/v1/nodes/channel");
+        mount(ctx, "openai", new OpenAiServlet(auth, admission, streams, outcomes, directory, keepAlive, settings),
+                "/v1/*");
         server.setHandler(ctx);
         server.start();
         base = URI.create("http://127.0.0.1:" + connector.getLocalPort());
@@ -77,10 +121,17 @@ public final class Harness implements AutoCloseable {
         ctx.getServletHandler().addServletMapping(m);
     }
 
-    /** Stops HTTP and the job engine without touching the store (the "kill"). */
+    /** Stops HTTP and the components (the store is all that survives: nothing of the job path is handed over). */
     public void stop() throws Exception {
         server.stop();
-        cp.shutdown();
+        channel.close();
+        sweeper.close();
+        admission.close();
+        outcomes.close();
+        dispatcher.close();
+        keepAlive.close();
+        auth.close();
+        directory.close();
     }
 
     /** Creates a client bearer token the way {@code infernet token create} does. */

@@ -17,7 +17,12 @@ public enum ErrorCode {
     /** The node running a job went away mid-stream. */
     NODE_DISCONNECTED("node_disconnected", 502),
     /** The inference engine behind a node failed or is unreachable. */
-    BACKEND_ERROR("backend_error", 502);
+    BACKEND_ERROR("backend_error", 502),
+    /**
+     * The client that submitted a streamed job left before any node started it (nginx's 499, "client closed
+     * request": only job records and logs ever show it, the client is gone).
+     */
+    CANCELLED("cancelled", 499);
 
     private final String wire;
     private final int httpStatus;

@@ -29,11 +29,13 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
 public final class ModelsServlet extends ApiServlet {
     private static final long serialVersionUID = 1L;
     private final transient NodeStatusSource node;
+    private final transient ModelControl models;
 
     @Activate
-    public ModelsServlet(@Reference NodeStatusSource node) {
+    public ModelsServlet(@Reference NodeStatusSource node, @Reference ModelControl models) {
         super(new HttpApi(64 * 1024));
         this.node = node;
+        this.models = models;
     }
 
     @Override
@@ -45,9 +47,9 @@ public final class ModelsServlet extends ApiServlet {
         String method = request.getMethod();
         if (path.endsWith("/api/v1/node/models") && method.equals("GET")) {
             ObjectNode out = api.mapper().createObjectNode();
-            ArrayNode models = out.putArray("models");
-            for (ModelInfo m : node.engineModels()) {
-                ObjectNode o = models.addObject().put("name", m.name());
+            ArrayNode list = out.putArray("models");
+            for (ModelInfo m : models.engineModels()) {
+                ObjectNode o = list.addObject().put("name", m.name());
                 m.sizeBytes().ifPresent(sz -> o.put("size_bytes", sz));
             }
             out.put("backend", node.status().backend().orElse(null));
@@ -56,7 +58,7 @@ public final class ModelsServlet extends ApiServlet {
         } else if (path.endsWith("/install") && method.equals("POST")) {
             install(JsonFields.requireString(api.readObject(request), "model"), response);
         } else if (path.endsWith("/remove") && method.equals("POST")) {
-            node.remove(JsonFields.requireString(api.readObject(request), "model"));
+            models.remove(JsonFields.requireString(api.readObject(request), "model"));
             api.writeJson(response, 200, java.util.Map.of("ok", true));
         } else {
             throw new InfernetException(ErrorCode.NOT_FOUND, "no such endpoint: " + method + " " + path);
@@ -68,7 +70,7 @@ public final class ModelsServlet extends ApiServlet {
         response.setContentType("application/x-ndjson");
         PrintWriter out = response.getWriter();
         try {
-            node.install(model, (status, done, total) -> {
+            models.install(model, (status, done, total) -> {
                 ObjectNode line = api.mapper().createObjectNode();
                 line.put("status", status).put("completed", done).put("total", total);
                 out.println(line);

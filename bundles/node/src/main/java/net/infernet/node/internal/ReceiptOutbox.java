@@ -10,56 +10,98 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import net.infernet.core.api.Receipt;
 import net.infernet.protocol.receipt.Receipts;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The node's signed receipts on their way to the control plane (docs/node.md, "Receipts"). A receipt is written to
- * {@code <dataDir>/receipts/outbox/<job>.json} before it is sent, and leaves the outbox only when the control plane
- * has answered: countersigned (kept as {@code receipts/<job>.json}, what {@code infernet payout} redeems) or refused
- * for good (moved to {@code receipts/refused/}, with the reason in the log). A network error, a 5xx or a 429 is
- * retried with exponential back-off (1 s doubling to 5 minutes), and whatever is still in the outbox when the node
- * starts is sent again, so neither a crash of the node nor of the control plane loses a receipt. Re-sending is safe:
- * the control plane answers a receipt it already countersigned with the same receipt and credits it once.
+ * {@code <dataDir>/receipts/outbox/<job>.json} before it goes out with its completion, and leaves the outbox only
+ * when the control plane has answered: countersigned (kept as {@code receipts/<job>.json}, what
+ * {@code infernet payout} redeems), none due (payments off), or refused for good (moved to {@code receipts/refused/},
+ * the reason in the log). When the channel opens, every receipt still in the outbox is sent again (a crash of
+ * either side, a channel lost before the answer); an answer that asks to try later is retried with back-off (1 s
+ * doubling to 5 minutes). Sending again is safe: the control plane answers a receipt it countersigned with the same
+ * receipt and credits it once.
  */
-final class ReceiptOutbox {
+@Component(service = ReceiptBook.class)
+public final class ReceiptOutbox implements ReceiptBook, ChannelListener {
     private static final Logger LOG = LoggerFactory.getLogger(ReceiptOutbox.class);
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     private static final Duration MAX_RETRY = Duration.ofMinutes(5);
-    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
-    /** What sending a receipt came to. */
-    enum Outcome { COUNTERSIGNED, REFUSED, RETRY }
-
+    private final ObjectMapper mapper = new ObjectMapper();
     private final Path kept;
     private final Path outbox;
     private final Path refused;
-    private final ScheduledExecutorService scheduler;
-    private final Supplier<ControlPlane> cp;
-    private final ObjectMapper mapper;
-    /** Jobs whose receipt is being sent or waits for its next try, with the delay of that try. */
-    private final Map<String, Duration> pending = new ConcurrentHashMap<>();
+    private final NodeChannel channel;
+    /** Receipts waiting for a retry, with the delay of that retry. */
+    private final Map<String, Duration> retries = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "infernet-node-receipts");
+        t.setDaemon(true);
+        return t;
+    });
 
-    ReceiptOutbox(Path dataDir, ScheduledExecutorService scheduler, Supplier<ControlPlane> cp, ObjectMapper mapper) {
-        this.kept = dataDir.resolve("receipts");
+    @Activate
+    public ReceiptOutbox(@Reference NodeProfile profile, @Reference NodeChannel channel) {
+        this.kept = profile.settings().dataDir().resolve("receipts");
         this.outbox = kept.resolve("outbox");
         this.refused = kept.resolve("refused");
-        this.scheduler = scheduler;
-        this.cp = cp;
-        this.mapper = mapper;
+        this.channel = channel;
+        channel.subscribe(this, Set.of("receipt"));
     }
 
-    /** Sends every receipt an earlier run left in the outbox. */
-    void resume() {
+    @Deactivate
+    public void close() {
+        channel.unsubscribe(this);
+        timer.shutdownNow();
+    }
+
+    @Override
+    public void add(Receipt signed) {
+        if (!JOB_ID.matcher(signed.jobId()).matches()) {
+            LOG.warn("event=receipt_dropped job_id_length={} reason=\"job id is not a file name\"",
+                    signed.jobId().length());
+            return;
+        }
+        try {
+            write(outbox.resolve(signed.jobId() + ".json"), Receipts.canonicalJson(signed));
+        } catch (IOException e) {
+            // the receipt still goes out with its completion; it is only not sent again after a restart
+            LOG.warn("event=receipt_outbox_write_failed job_id={} reason=\"{}\"", signed.jobId(), e.getMessage());
+        }
+    }
+
+    @Override
+    public int waiting() {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(outbox, "*.json")) {
+            int n = 0;
+            for (Path ignored : files) {
+                n++;
+            }
+            return n;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** The channel opened: whatever an earlier channel or run left unanswered goes out again. */
+    @Override
+    public void connected() {
         if (!Files.isDirectory(outbox)) {
             return;
         }
@@ -67,8 +109,7 @@ final class ReceiptOutbox {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(outbox, "*.json")) {
             for (Path f : files) {
                 String jobId = f.getFileName().toString().replaceFirst("\\.json$", "");
-                if (JOB_ID.matcher(jobId).matches()) {
-                    schedule(jobId, Duration.ZERO);
+                if (JOB_ID.matcher(jobId).matches() && resend(jobId)) {
                     n++;
                 }
             }
@@ -76,107 +117,69 @@ final class ReceiptOutbox {
             LOG.warn("event=receipt_outbox_unreadable dir={} reason=\"{}\"", outbox, e.getMessage());
         }
         if (n > 0) {
-            LOG.info("event=receipt_outbox_resumed receipts={}", n);
+            LOG.info("event=receipt_outbox_resent receipts={}", n);
         }
     }
 
-    /** Keeps the node-signed receipt in the outbox, then sends it. */
-    void add(String nodeId, Receipt signed) {
-        if (!JOB_ID.matcher(signed.jobId()).matches()) {
-            LOG.warn("event=receipt_dropped job_id_length={} reason=\"job id is not a file name\"",
-                    signed.jobId().length());
-            return;
-        }
-        ObjectNode entry = mapper.createObjectNode();
-        entry.put("node_id", nodeId);
+    private boolean resend(String jobId) {
         try {
-            entry.set("receipt", mapper.readTree(Receipts.canonicalJson(signed)));
-            write(outbox.resolve(signed.jobId() + ".json"), mapper.writeValueAsString(entry));
+            ObjectNode f = mapper.createObjectNode();
+            f.put("type", "receipt");
+            f.put("job_id", jobId);
+            JsonNode stored = mapper.readTree(Files.readString(outbox.resolve(jobId + ".json")));
+            // an outbox written before the channel kept {node_id, receipt}
+            f.set("receipt", stored.has("receipt") ? stored.get("receipt") : stored);
+            return channel.send(f);
         } catch (IOException e) {
-            // without the outbox file the receipt still goes out now; it is only not retried after a restart
-            LOG.warn("event=receipt_outbox_write_failed job_id={} reason=\"{}\"", signed.jobId(), e.getMessage());
-        }
-        schedule(signed.jobId(), Duration.ZERO);
-    }
-
-    /** How many receipts wait for the control plane. */
-    int waiting() {
-        return pending.size();
-    }
-
-    private void schedule(String jobId, Duration delay) {
-        pending.put(jobId, delay);
-        try {
-            scheduler.schedule(() -> attempt(jobId), delay.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException stopping) {
-            pending.remove(jobId); // stays in the outbox: the next start sends it
+            return false; // answered meanwhile
         }
     }
 
-    private void attempt(String jobId) {
-        Path file = outbox.resolve(jobId + ".json");
-        Duration last = pending.getOrDefault(jobId, Duration.ZERO);
-        Outcome outcome;
-        try {
-            JsonNode entry = mapper.readTree(Files.readString(file));
-            outcome = send(jobId, entry);
-        } catch (IOException e) {
-            LOG.warn("event=receipt_outbox_unreadable job_id={} reason=\"{}\"", jobId, e.getMessage());
-            pending.remove(jobId);
+    /** The control plane's answer about one receipt. */
+    @Override
+    public void onFrame(String type, JsonNode frame) {
+        String jobId = frame.path("job_id").asText();
+        if (!JOB_ID.matcher(jobId).matches()) {
             return;
-        }
-        if (outcome == Outcome.RETRY) {
-            Duration next = last.isZero() ? FIRST_RETRY : min(last.multipliedBy(2), MAX_RETRY);
-            LOG.info("event=receipt_retry_scheduled job_id={} retry_ms={}", jobId, next.toMillis());
-            schedule(jobId, next);
-            return;
-        }
-        pending.remove(jobId);
-    }
-
-    private Outcome send(String jobId, JsonNode entry) throws IOException {
-        ControlPlane plane = cp.get();
-        if (plane == null) {
-            return Outcome.RETRY;
-        }
-        ObjectNode body = mapper.createObjectNode();
-        body.put("node_id", entry.path("node_id").asText());
-        body.set("receipt", entry.path("receipt"));
-        ControlPlane.Answer a;
-        try {
-            a = plane.post("/api/v1/nodes/jobs/" + jobId + "/receipt", body, CALL_TIMEOUT);
-        } catch (IOException e) {
-            LOG.warn("event=receipt_send_failed job_id={} reason=\"{}\"", jobId, e.getMessage());
-            return Outcome.RETRY;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Outcome.RETRY;
         }
         Path file = outbox.resolve(jobId + ".json");
-        if (a.ok()) {
-            JsonNode countersigned = a.body().path("receipt");
-            if (countersigned.isObject()) { // null when the control plane runs with payments off
-                Receipt r;
-                try {
-                    r = Receipts.parseJson(countersigned.toString());
-                } catch (RuntimeException e) {
-                    LOG.warn("event=receipt_answer_malformed job_id={} reason=\"{}\"", jobId, e.getMessage());
-                    return Outcome.RETRY;
-                }
+        try {
+            JsonNode countersigned = frame.path("receipt");
+            if (countersigned.isObject()) {
+                Receipt r = Receipts.parseJson(countersigned.toString());
                 keep(jobId, Receipts.canonicalJson(r));
+                Files.deleteIfExists(file);
+                retries.remove(jobId);
                 LOG.info("event=receipt_countersigned job_id={} value_usdc={}", jobId, Receipts.amount(r.valueUsdc()));
+            } else if ("internal_error".equals(frame.path("error").asText())) {
+                retryLater(jobId); // the control plane could not store it now
+            } else if (frame.hasNonNull("error")) {
+                if (Files.exists(file)) {
+                    Files.createDirectories(refused);
+                    Files.move(file, refused.resolve(jobId + ".json"), StandardCopyOption.REPLACE_EXISTING);
+                }
+                retries.remove(jobId);
+                LOG.warn("event=receipt_refused job_id={} error={} reason=\"{}\"", jobId, frame.path("error").asText(),
+                        frame.path("message").asText());
+            } else {
+                Files.deleteIfExists(file); // none due: payments off, or nothing generated
+                retries.remove(jobId);
             }
-            Files.deleteIfExists(file);
-            return Outcome.COUNTERSIGNED;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("event=receipt_answer_unusable job_id={} reason=\"{}\"", jobId, e.toString());
         }
-        if (a.status() >= 500 || a.status() == 429) {
-            LOG.warn("event=receipt_send_failed job_id={} status={} reason=\"{}\"", jobId, a.status(), a.error());
-            return Outcome.RETRY;
+    }
+
+    private void retryLater(String jobId) {
+        Duration last = retries.getOrDefault(jobId, Duration.ZERO);
+        Duration next = last.isZero() ? FIRST_RETRY : min(last.multipliedBy(2), MAX_RETRY);
+        retries.put(jobId, next);
+        LOG.info("event=receipt_retry_scheduled job_id={} retry_ms={}", jobId, next.toMillis());
+        try {
+            timer.schedule(() -> resend(jobId), next.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // stays in the outbox: the next channel sends it
         }
-        Files.createDirectories(refused);
-        Files.move(file, refused.resolve(jobId + ".json"), StandardCopyOption.REPLACE_EXISTING);
-        LOG.warn("event=receipt_refused job_id={} status={} reason=\"{}\"", jobId, a.status(), a.error());
-        return Outcome.REFUSED;
     }
 
     /**

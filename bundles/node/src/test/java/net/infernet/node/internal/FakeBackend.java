@@ -15,7 +15,7 @@ import net.infernet.core.backend.ModelInfo;
 import net.infernet.core.backend.TokenStream;
 
 /** An engine for tests: emits fixed tokens, calling {@code beforeToken} before each so a test can pace it. */
-final class FakeBackend implements InferenceBackend {
+class FakeBackend implements InferenceBackend {
     private final String id;
     volatile boolean up = true;
     final List<String> models = new CopyOnWriteArrayList<>();

@@ -1,7 +1,12 @@
 package net.infernet.store.internal;
 
 import java.nio.file.Path;
+import net.infernet.store.CommandStore;
+import net.infernet.store.JobStore;
+import net.infernet.store.LedgerStore;
+import net.infernet.store.NodeStore;
 import net.infernet.store.Store;
+import net.infernet.store.TokenStore;
 import net.infernet.store.Stores;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -14,8 +19,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The {@link Store} service: embedded H2 under the data folder unless a PostgreSQL JDBC URL is configured. */
-@Component(service = Store.class, configurationPid = StoreComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+/** The store services (the whole {@link Store} and each of its parts): embedded H2 under the data folder unless a PostgreSQL JDBC URL is configured. */
+@Component(service = {Store.class, NodeStore.class, JobStore.class, TokenStore.class, CommandStore.class,
+        LedgerStore.class}, configurationPid = StoreComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = StoreComponent.Config.class)
 public class StoreComponent extends JdbcStore {
     static final String PID = "net.infernet.store";

@@ -55,7 +55,7 @@ class H2MaintenanceTest {
                         JobRecord j = JobRecord.pending("job_" + System.nanoTime() + "_" + Thread.currentThread().getId(),
                                 "tok", "client", "m", "{\"x\":\"" + "y".repeat(2000) + "\"}", Optional.empty(),
                                 Instant.now());
-                        store.insertJob(j);
+                        store.insertJobs(java.util.List.of(j));
                         return j.id();
                     }));
                 }

@@ -20,6 +20,8 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
     private static final Path BIN = Path.of("/usr/lib/postgresql/15/bin");
     private Path dir;
     private int port;
+    /** The test class whose beforeAll started the server (nested classes see the same callbacks again). */
+    private String owner;
 
     public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
@@ -29,8 +31,22 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
         return "test";
     }
 
+    /** A new, empty database on this server; its JDBC URL. */
+    public String createDatabase() throws java.sql.SQLException {
+        String name = "db_" + Long.toHexString(System.nanoTime());
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl(), user(), "");
+                java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        }
+        return jdbcUrl().replace("/postgres", "/" + name);
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
+        if (dir != null) {
+            return; // a @Nested class of the class that started it
+        }
+        owner = context.getUniqueId();
         if (!Files.isExecutable(BIN.resolve("initdb"))) {
             String msg = "PostgreSQL 15 is not installed (" + BIN + "/initdb); apt-get install -y postgresql-15";
             if ("true".equals(System.getenv("CI"))) {
@@ -55,11 +71,12 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
-        if (dir != null) {
+        if (dir != null && context.getUniqueId().equals(owner)) {
             boolean root = "root".equals(System.getProperty("user.name"));
             run(asPostgres(root, List.of(BIN.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(),
                     "-m", "immediate", "stop")));
             run(List.of("rm", "-rf", dir.toString()));
+            dir = null;
         }
     }
 

@@ -1,0 +1,8 @@
+package net.infernet.controlplane.jobs;
+
+import java.util.OptionalDouble;
+import net.infernet.core.routing.Candidate;
+
+/** What the router sees of a connected node with a free slot. */
+record NodeCandidate(String nodeId, int activeJobs, int maxJobs, OptionalDouble tokensPerSecond) implements Candidate {
+}

@@ -1,0 +1,132 @@
+package net.infernet.controlplane.tokens;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import net.infernet.controlplane.config.ControlPlaneConfig;
+import net.infernet.controlplane.config.Settings;
+import net.infernet.controlplane.jobs.Hashing;
+import net.infernet.controlplane.util.Periodic;
+import net.infernet.core.api.ErrorCode;
+import net.infernet.core.api.InfernetException;
+import net.infernet.store.TokenRecord;
+import net.infernet.store.TokenStore;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bearer tokens are looked up by their SHA-256 (tokens themselves are never stored) and an active one is reused from
+ * memory for {@link Settings#STALENESS}: a token revoked anywhere stops working everywhere within that time. Unknown
+ * and revoked tokens always ask the store. Without a token only the playground mode (off by default) lets a request
+ * through, limited per IP. Rate limits: {@link RateLimiter}, flushed every {@link Settings#STALENESS}.
+ */
+@Component(configurationPid = ControlPlaneConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+public final class TokenAuth implements ClientAuth {
+    private static final Logger LOG = LoggerFactory.getLogger(TokenAuth.class);
+    private static final int TOKEN_CACHE_MAX = 10_000;
+    private final Map<String, Cached> tokens = new ConcurrentHashMap<>();
+    private final TokenStore store;
+    private final Settings settings;
+    private final Clock clock;
+    private final RateLimiter limiter;
+    private final Periodic flushing;
+
+    @Activate
+    public TokenAuth(@Reference TokenStore store, ControlPlaneConfig config) {
+        this(store, Settings.of(config), Clock.systemUTC());
+    }
+
+    public TokenAuth(TokenStore store, Settings settings, Clock clock) {
+        this.store = store;
+        this.settings = settings;
+        this.clock = clock;
+        this.limiter = new RateLimiter(store);
+        this.flushing = new Periodic("rate-limit-flush", Settings.STALENESS, this::flush);
+    }
+
+    @Deactivate
+    public void close() {
+        flushing.close();
+        try {
+            flush(); // the last hits of this instance
+        } catch (RuntimeException e) {
+            LOG.warn("event=rate_limit_flush_failed error=\"{}\"", e.toString());
+        }
+    }
+
+    /** Shares this instance's rate-limit hits and reads back every instance's (normally on a timer). */
+    public void flush() {
+        limiter.flush(clock.instant());
+    }
+
+    @Override
+    public Caller authenticate(HttpServletRequest request, HttpServletResponse response) {
+        Optional<String> bearer = bearer(request);
+        if (bearer.isEmpty()) {
+            if (!settings.playground()) {
+                throw new InfernetException(ErrorCode.UNAUTHORIZED,
+                        "Missing bearer token (Authorization: Bearer <token>)");
+            }
+            String ip = request.getRemoteAddr();
+            check("ip:" + ip, settings.playgroundPerMinute(), response);
+            return new Caller("anon:" + ip, "anon:" + ip);
+        }
+        TokenRecord token = lookup(Hashing.sha256Hex(bearer.get()))
+                .orElseThrow(() -> new InfernetException(ErrorCode.UNAUTHORIZED, "Invalid or expired bearer token"));
+        check("token:" + token.id(), settings.rateLimitPerMinute(), response);
+        return new Caller(token.id(), token.id());
+    }
+
+    private void check(String key, int perMinute, HttpServletResponse response) {
+        Instant now = clock.instant();
+        RateLimiter.Window w = limiter.hit(key, perMinute, now);
+        response.setHeader("X-RateLimit-Limit", Integer.toString(w.limit()));
+        response.setHeader("X-RateLimit-Remaining", Integer.toString(w.remaining()));
+        response.setHeader("X-RateLimit-Reset", Long.toString(w.resetEpochSeconds()));
+        if (!w.allowed()) {
+            long retry = Math.max(1, w.resetEpochSeconds() - now.getEpochSecond());
+            response.setHeader("Retry-After", Long.toString(retry));
+            throw new InfernetException(ErrorCode.RATE_LIMITED,
+                    "Too many requests: limit is " + perMinute + " per minute; retry in " + retry + " s");
+        }
+    }
+
+    private Optional<TokenRecord> lookup(String hash) {
+        long now = System.nanoTime();
+        Cached c = tokens.get(hash);
+        if (c != null && now - c.readAtNanos() < Settings.STALENESS.toNanos()) {
+            return Optional.of(c.token());
+        }
+        Optional<TokenRecord> fresh = store.tokenByHash(hash).filter(TokenRecord::active);
+        if (fresh.isEmpty()) {
+            tokens.remove(hash);
+            return fresh;
+        }
+        if (tokens.size() >= TOKEN_CACHE_MAX) {
+            tokens.clear(); // bounded: a flood of distinct tokens only costs store lookups
+        }
+        tokens.put(hash, new Cached(fresh.get(), now));
+        return fresh;
+    }
+
+    private record Cached(TokenRecord token, long readAtNanos) {
+    }
+
+    static Optional<String> bearer(HttpServletRequest request) {
+        String h = request.getHeader("Authorization");
+        if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.empty();
+        }
+        String t = h.substring(7).trim();
+        return t.isEmpty() ? Optional.empty() : Optional.of(t);
+    }
+}

@@ -1,0 +1,80 @@
+package net.infernet.node.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import net.infernet.node.config.NodeConfig;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** Builds the node's reports from its backend, its counts, its GPUs and config.json. */
+@Component
+public final class ReportComponent implements NodeReport {
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final NodeProfile profile;
+    private final BackendSelection backends;
+    private final JobStats stats;
+    private final GpuStats gpus;
+    /** What the last online report advertised; the goodbye repeats it without asking the engine. */
+    private final AtomicReference<List<String>> advertised = new AtomicReference<>(List.of());
+
+    @Activate
+    public ReportComponent(@Reference NodeProfile profile, @Reference BackendSelection backends,
+            @Reference JobStats stats) {
+        this(profile, backends, stats, GpuStats.NVIDIA_SMI);
+    }
+
+    public ReportComponent(NodeProfile profile, BackendSelection backends, JobStats stats, GpuStats gpus) {
+        this.profile = profile;
+        this.backends = backends;
+        this.stats = stats;
+        this.gpus = gpus;
+    }
+
+    @Override
+    public ObjectNode report(boolean online) {
+        NodeConfig c = profile.config();
+        ObjectNode body = mapper.createObjectNode();
+        body.put("status", online ? "online" : "offline");
+        ArrayNode served = body.putArray("served_models");
+        List<String> models = online ? backends.servedModels() : advertised.get();
+        advertised.set(models);
+        models.forEach(served::add);
+        ObjectNode load = body.putObject("load");
+        load.put("active_jobs", stats.running());
+        load.put("max_jobs", profile.settings().maxJobs());
+        ObjectNode gpu = body.putObject("gpu");
+        gpu.put("vram_tier", c.vramTier());
+        if (online) {
+            ArrayNode devices = gpu.putArray("devices");
+            gpus.read().forEach(g -> devices.addObject().put("name", g.name())
+                    .put("memory_total_mib", g.memoryTotalMib()).put("memory_used_mib", g.memoryUsedMib())
+                    .put("utilization_percent", g.utilizationPercent()));
+        }
+        stats.tokensPerSecond().ifPresent(t -> body.put("tokens_per_second", Math.round(t * 10) / 10.0));
+        backends.selection().ifPresent(s -> body.put("backend", s.entry().id()));
+        c.payoutChain().ifPresent(v -> body.put("payout_chain", v));
+        c.payoutAddress().ifPresent(v -> body.put("payout_address", v));
+        return body;
+    }
+
+    @Override
+    public ObjectNode registration() {
+        NodeConfig c = profile.config();
+        String key = profile.key().publicKeyHex();
+        ObjectNode body = mapper.createObjectNode();
+        body.put("public_key", key);
+        body.put("name", c.name().isEmpty() ? "node-" + key.substring(0, 8) : c.name());
+        body.put("address", c.address());
+        body.put("port", c.port());
+        body.put("vram_tier", c.vramTier());
+        body.putArray("gpus");
+        ArrayNode served = body.putArray("served_models");
+        backends.servedModels().forEach(served::add);
+        body.put("backend", backends.selection().map(s -> s.entry().id()).orElse("none"));
+        return body;
+    }
+}

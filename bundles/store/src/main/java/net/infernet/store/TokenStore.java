@@ -1,0 +1,27 @@
+package net.infernet.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
+
+/** Client bearer tokens (hashes only) and the rate-limit windows every instance shares. */
+@ProviderType
+public interface TokenStore {
+    void insertToken(String id, String name, String tokenHash, Instant at);
+
+    Optional<TokenRecord> tokenByHash(String tokenHash);
+
+    List<TokenRecord> tokens();
+
+    /** Revokes by id or name; {@code false} if no active token matched. */
+    boolean revokeToken(String idOrName, Instant at);
+
+    /**
+     * Adds hits to fixed one-minute windows, all in one transaction: each key's count in the window starting at
+     * {@code windowStart} (Unix seconds) grows by its hits (a key whose stored window is older starts again from
+     * them). Returns each key's count after the addition, all instances' hits included.
+     */
+    Map<String, Long> addHits(long windowStart, Map<String, Long> hits);
+}
