@@ -20,10 +20,12 @@ import net.infernet.controlplane.accounting.Pricing;
 import net.infernet.controlplane.config.Settings;
 import net.infernet.controlplane.jobs.JobListener;
 import net.infernet.controlplane.jobs.JobRequest;
+import net.infernet.controlplane.jobs.JobStream;
+import net.infernet.controlplane.jobs.JobStreams;
 import net.infernet.controlplane.jobs.Submitted;
 import net.infernet.controlplane.testing.Client;
-import net.infernet.controlplane.testing.Harness;
 import net.infernet.controlplane.testing.CountingStore;
+import net.infernet.controlplane.testing.Harness;
 import net.infernet.controlplane.testing.TestNode;
 import net.infernet.controlplane.tokens.Caller;
 import net.infernet.core.api.ErrorCode;
@@ -31,6 +33,7 @@ import net.infernet.core.api.Receipt;
 import net.infernet.core.api.Usage;
 import net.infernet.protocol.receipt.ReceiptDomain;
 import net.infernet.protocol.receipt.Receipts;
+import net.infernet.store.JobRecord;
 import org.junit.jupiter.api.Test;
 
 /** The job path end to end over real HTTP and a real node channel; run on H2 and on PostgreSQL. */
@@ -106,6 +109,56 @@ abstract class JobPathContract extends ControlPlaneFixture {
         assertEquals(Pricing.usdc(net), earnings.get("paid_out_usdc").asText());
         redeemed.put("job_ids", "job_1");
         assertEquals(400, node.post("/api/v1/nodes/" + node.nodeId + "/receipts/redeemed", redeemed).statusCode());
+    }
+
+    @Test
+    void aSweepAtTheMomentAJobEndsNeverReplaysItsTextAsOneMoreEvent() throws Exception {
+        // the sweep runs exactly while the completion reaches the job's readers: a stream of a job that completed in
+        // the store and that no one here holds would be settled as "ended elsewhere", its text sent again
+        Harness[] self = new Harness[1];
+        h = self[0] = new Harness(store(), Settings.defaults(), Optional::empty, live -> new JobStreams() {
+            public JobStream open(String jobId) {
+                return live.open(jobId);
+            }
+
+            public JobStream stream(String jobId) {
+                return live.stream(jobId);
+            }
+
+            public TokenSink sink(String jobId) {
+                return live.sink(jobId);
+            }
+
+            public void done(String jobId, Usage usage, String finishReason) {
+                self[0].sweeper.sweep();
+                live.done(jobId, usage, finishReason);
+            }
+
+            public void failed(String jobId, ErrorCode code, String message) {
+                live.failed(jobId, code, message);
+            }
+
+            public void retry(String jobId, ErrorCode code, String message) {
+                live.retry(jobId, code, message);
+            }
+
+            public java.util.Set<String> liveIds() {
+                return live.liveIds();
+            }
+
+            public void settle(JobRecord ended) {
+                live.settle(ended);
+            }
+        });
+        TestNode node = onlineNode(40);
+        Client.Events sse = new Client(h.base, h.token("app")).stream("/api/v1/jobs", job(true));
+        TestNode.Attempt run = node.attempt(node.claim(10_000).orElseThrow());
+        run.text("Par");
+        run.text("is");
+        run.done(5, 2);
+        assertEquals("data: {\"text\":\"Par\"}", sse.nextData());
+        assertEquals("data: {\"text\":\"is\"}", sse.nextData());
+        assertEquals("data: [DONE]", sse.nextData(), "each token once, then the end");
     }
 
     @Test

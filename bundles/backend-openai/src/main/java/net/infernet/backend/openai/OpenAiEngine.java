@@ -4,6 +4,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -100,26 +103,38 @@ public final class OpenAiEngine {
      */
     public Completion chat(ChatRequest request, TokenStream out, List<String> passThrough) {
         byte[] body = requestBody(request, passThrough);
-        HttpRequest req = HttpRequest.newBuilder(base.resolve("/v1/chat/completions"))
-                .header("Content-Type", "application/json").header("Accept", "text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        HttpResponse<InputStream> r;
+        HttpURLConnection c = null;
+        boolean whole = false;
         try {
-            r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw EngineErrors.unreachable(engine, endpoint(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw EngineErrors.unreachable(engine, endpoint(), e);
-        }
-        try (InputStream in = r.body()) {
-            if (r.statusCode() / 100 != 2) {
-                String err = new String(in.readNBytes(16 * 1024), StandardCharsets.UTF_8);
-                throw EngineErrors.fromStatus(engine, r.statusCode(), err, request.model());
+            // the JDK's blocking client: the job's own thread writes the request and reads each token as it
+            // arrives, with no hand-over between threads per token (java.net.http costs three); idle connections
+            // are kept for the next job (http.maxConnections per engine, see docs/node.md)
+            c = (HttpURLConnection) base.resolve("/v1/chat/completions").toURL().openConnection(Proxy.NO_PROXY);
+            c.setRequestMethod("POST");
+            c.setDoOutput(true);
+            c.setConnectTimeout((int) PROBE_TIMEOUT.toMillis());
+            c.setRequestProperty("Content-Type", "application/json");
+            c.setRequestProperty("Accept", "text/event-stream");
+            try (OutputStream o = c.getOutputStream()) { // buffered: leaves with the headers, in one write
+                o.write(body);
             }
-            return readStream(in, out);
+            int status = c.getResponseCode();
+            if (status / 100 != 2) {
+                InputStream err = c.getErrorStream();
+                String text = err == null ? "" : new String(err.readNBytes(16 * 1024), StandardCharsets.UTF_8);
+                throw EngineErrors.fromStatus(engine, status, text, request.model());
+            }
+            try (InputStream in = c.getInputStream()) {
+                Completion done = readStream(in, out);
+                whole = done.finishReason() != FinishReason.CANCELLED;
+                return done;
+            }
         } catch (IOException e) {
             throw EngineErrors.unreachable(engine, endpoint(), e);
+        } finally {
+            if (c != null && !whole) {
+                c.disconnect(); // a cancelled or failed generation: the engine sees its reader leave and stops
+            }
         }
     }
 

@@ -123,14 +123,17 @@ public final class OutcomeService implements JobOutcomes {
                 }
                 return;
             }
-            dispatcher.release(jobId, done.attempt());
             if (!taken) {
+                dispatcher.release(jobId, done.attempt());
                 answer.accept(ReceiptAnswer.refused(jobId, ErrorCode.BAD_REQUEST,
                         "job " + jobId + " moved on before its completion was stored"));
                 return;
             }
             escrow.release(jobId); // the receipt now charges the escrow, at redemption
             streams.done(jobId, usage, done.finishReason());
+            // only now: while the dispatcher holds the job, the sweep leaves its stream alone (a stream of a job
+            // that completed in the store and that no one here holds is one that ended on another instance)
+            dispatcher.release(jobId, done.attempt());
             LOG.info("event=job_completed job_id={} node_id={} completion_tokens={} finish_reason={}", jobId,
                     done.nodeId(), usage.completionTokens(), done.finishReason());
             answer.accept(done.receipt().map(r -> ReceiptAnswer.of(jobId, r.canonicalJson()))

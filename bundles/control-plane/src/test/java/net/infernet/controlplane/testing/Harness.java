@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import net.infernet.controlplane.accounting.EscrowGuard;
 import net.infernet.controlplane.accounting.LedgerService;
 import net.infernet.controlplane.accounting.ReceiptService;
@@ -19,6 +20,7 @@ import net.infernet.controlplane.jobs.AdmissionService;
 import net.infernet.controlplane.jobs.DispatchService;
 import net.infernet.controlplane.jobs.Hashing;
 import net.infernet.controlplane.jobs.JobReader;
+import net.infernet.controlplane.jobs.JobStreams;
 import net.infernet.controlplane.jobs.LiveStreams;
 import net.infernet.controlplane.jobs.OutcomeService;
 import net.infernet.controlplane.jobs.Sweeper;
@@ -48,9 +50,11 @@ public final class Harness implements AutoCloseable {
     public final NodeKey platformKey = NodeKey.generate(new SecureRandom());
     public final Settings settings;
     private final Supplier<Optional<PaymentChain>> chain;
+    /** Wraps the live streams, so a test can act at a chosen moment of a job's delivery. */
+    private final UnaryOperator<JobStreams> streamsDecorator;
     public NodeRegistry directory;
     public TokenAuth auth;
-    public LiveStreams streams;
+    public JobStreams streams;
     public DispatchService dispatcher;
     public OutcomeService outcomes;
     public AdmissionService admission;
@@ -66,9 +70,15 @@ public final class Harness implements AutoCloseable {
 
     /** A control plane with a payment chain configured: escrow admission and receipts in the chain's domain. */
     public Harness(Store store, Settings settings, Supplier<Optional<PaymentChain>> chain) throws Exception {
+        this(store, settings, chain, UnaryOperator.identity());
+    }
+
+    public Harness(Store store, Settings settings, Supplier<Optional<PaymentChain>> chain,
+            UnaryOperator<JobStreams> streamsDecorator) throws Exception {
         this.store = store;
         this.settings = settings;
         this.chain = chain;
+        this.streamsDecorator = streamsDecorator;
         this.clock = new MutableClock(Instant.now());
         start();
     }
@@ -82,7 +92,7 @@ public final class Harness implements AutoCloseable {
         directory = new NodeRegistry(store, settings, clock);
         CommandService commands = new CommandService(store);
         auth = new TokenAuth(store, settings, clock);
-        streams = new LiveStreams(store);
+        streams = streamsDecorator.apply(new LiveStreams(store));
         dispatcher = new DispatchService(store, directory, settings, clock);
         dispatcher.bindRouter(new LeastLoadedRouter(), Map.of("router", LeastLoadedRouter.NAME));
         outcomes = new OutcomeService(store, streams, dispatcher, receipts, escrow, clock);
