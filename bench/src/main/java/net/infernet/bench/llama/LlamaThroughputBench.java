@@ -276,6 +276,8 @@ public final class LlamaThroughputBench {
                     if (n++ == 0) {
                         first = last;
                     }
+                } else if (line.startsWith("data: {\"job_id\"")) {
+                    continue; // the stream's first event names the job
                 } else if (line.equals("data: [DONE]")) {
                     done = true;
                     break;

@@ -48,4 +48,12 @@ class H2ControlPlaneTest {
             return store;
         }
     }
+
+    @Nested
+    class Routing extends RoutingContract {
+        @Override
+        Store store() {
+            return store;
+        }
+    }
 }

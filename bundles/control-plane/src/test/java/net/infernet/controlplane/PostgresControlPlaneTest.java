@@ -56,4 +56,12 @@ class PostgresControlPlaneTest {
             return store;
         }
     }
+
+    @Nested
+    class Routing extends RoutingContract {
+        @Override
+        Store store() {
+            return store;
+        }
+    }
 }

@@ -19,6 +19,9 @@ public interface NodeStore {
 
     boolean setNodeStatus(String nodeId, String status);
 
+    /** Records the operator (delegating user key) of a node that registered again with a delegation. */
+    void setNodeOperator(String nodeId, String operatorKey);
+
     /** Records heartbeats (last seen, served models, load, speed, payout settings), all in one transaction. */
     void heartbeats(List<Heartbeat> heartbeats);
 

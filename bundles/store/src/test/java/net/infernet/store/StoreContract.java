@@ -32,7 +32,7 @@ abstract class StoreContract {
         String id = uid("node_");
         return new NodeRecord(id, UUID.randomUUID().toString().replace("-", "") + "00000000000000000000000000000000",
                 "gpu-box", "127.0.0.1", 8080, ">=24gb", "[]", List.of(model, "llama3.2:3b"), "ollama",
-                NodeRecord.APPROVED, T0, Optional.empty(), 0, 1, 0, Optional.empty(), Optional.empty());
+                NodeRecord.APPROVED, T0, Optional.empty(), 0, 1, 0, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     JobRecord newJob(String model) {
@@ -65,7 +65,7 @@ abstract class StoreContract {
         NodeRecord n = newNode("qwen2.5:7b");
         assertEquals(n.id(), store().registerNode(n).id());
         NodeRecord again = new NodeRecord(uid("node_"), n.publicKey(), "other", "x", 1, "cpu", "[]", List.of(), "x",
-                NodeRecord.APPROVED, T0, Optional.empty(), 0, 1, 0, Optional.empty(), Optional.empty());
+                NodeRecord.APPROVED, T0, Optional.empty(), 0, 1, 0, Optional.empty(), Optional.empty(), Optional.empty());
         assertEquals(n.id(), store().registerNode(again).id());
         assertEquals(List.of("qwen2.5:7b", "llama3.2:3b"), store().node(n.id()).orElseThrow().servedModels());
     }

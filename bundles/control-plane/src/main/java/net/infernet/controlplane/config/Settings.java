@@ -61,6 +61,11 @@ public record Settings(Duration offlineAfter, Duration jobTimeout, int rateLimit
                 requireNodeApproval, paymentsEnabled, pingInterval, router, perSecond);
     }
 
+    public Settings withRouter(String name) {
+        return new Settings(offlineAfter, jobTimeout, rateLimitPerMinute, playground, playgroundPerMinute,
+                requireNodeApproval, paymentsEnabled, pingInterval, name, channelFramesPerSecond);
+    }
+
     public Settings withPayments(boolean enabled) {
         return new Settings(offlineAfter, jobTimeout, rateLimitPerMinute, playground, playgroundPerMinute,
                 requireNodeApproval, enabled, pingInterval, router, channelFramesPerSecond);

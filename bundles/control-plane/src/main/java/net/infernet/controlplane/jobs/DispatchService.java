@@ -20,6 +20,8 @@ import net.infernet.controlplane.config.ControlPlaneConfig;
 import net.infernet.controlplane.config.Settings;
 import net.infernet.controlplane.nodes.NodeDirectory;
 import net.infernet.core.routing.Candidate;
+import net.infernet.core.routing.Candidates;
+import net.infernet.core.routing.Instance;
 import net.infernet.core.routing.JobRouter;
 import net.infernet.store.JobRecord;
 import net.infernet.store.JobStore;
@@ -66,6 +68,9 @@ public final class DispatchService implements Dispatcher {
     private final LinkedHashMap<String, ActiveJob> waiting = new LinkedHashMap<>();
     /** Waiting jobs that a node gave back: that node gets them only when no other can take them. */
     private final Map<String, String> avoid = new HashMap<>();
+    /** Bumped whenever a node attaches or leaves: the fleet snapshot is then rebuilt. */
+    private long attachEpoch;
+    private Fleet fleet;
 
     private record Router(JobRouter router, String name, int ranking) {
     }
@@ -239,43 +244,101 @@ public final class DispatchService implements Dispatcher {
 
     /** The router's choice among the connected nodes that fit the job now, its slot reserved. Caller holds the lock. */
     private Optional<Placement> pick(ActiveJob job) {
-        List<NodeCandidate> candidates = new ArrayList<>();
-        for (Map.Entry<String, Slots> e : nodes.entrySet()) {
-            Slots s = e.getValue();
-            if (!s.link.isOpen() || s.jobs.size() >= s.link.maxJobs()
-                    || job.nodePin().filter(pin -> !pin.equals(e.getKey())).isPresent()) {
-                continue;
-            }
-            Optional<NodeRecord> n = directory.node(e.getKey());
-            // online too: a node that said goodbye (it is stopping) keeps its channel open only to give jobs back
-            if (n.isEmpty() || !n.get().approved() || !n.get().servedModels().contains(job.model())
-                    || !directory.online(n.get())) {
-                continue;
-            }
-            double tps = n.get().tokensPerSecond();
-            candidates.add(new NodeCandidate(e.getKey(), s.jobs.size(), s.link.maxJobs(),
-                    tps > 0 ? OptionalDouble.of(tps) : OptionalDouble.empty()));
-        }
-        if (candidates.isEmpty()) {
+        Optional<JobRouter> router = router();
+        if (router.isEmpty() || nodes.isEmpty()) {
             return Optional.empty();
         }
+        Fleet f = fleet();
         String avoided = avoid.get(job.id());
-        if (avoided != null && candidates.stream().anyMatch(c -> !c.nodeId().equals(avoided))) {
-            candidates.removeIf(c -> c.nodeId().equals(avoided));
+        CandidateView view = new CandidateView(job, f, avoided);
+        Optional<NodeCandidate> fits = choose(router.get(), job, view);
+        if (fits.isEmpty() && avoided != null) { // the node that gave the job back, when no other can take it
+            fits = choose(router.get(), job, new CandidateView(job, f, null));
         }
-        Optional<Candidate> chosen = router().flatMap(r -> r.choose(job, List.copyOf(candidates)));
-        if (chosen.isEmpty()) {
+        if (fits.isEmpty()) {
             return Optional.empty();
         }
-        Slots s = nodes.get(chosen.get().nodeId());
-        if (s == null) {
-            return Optional.empty(); // a router that names a node it was not offered
-        }
+        Slots s = nodes.get(fits.get().nodeId());
         s.jobs.add(job.id());
         avoid.remove(job.id());
         Placement p = new Placement(job, s.link);
         placements.put(job.id(), p);
         return Optional.of(p);
+    }
+
+    /** The router's choice, if it is one of the candidates offered (a router may only name those). */
+    private static Optional<NodeCandidate> choose(JobRouter router, ActiveJob job, CandidateView view) {
+        return router.choose(job, view).flatMap(c -> view.find(c.nodeId()));
+    }
+
+    /**
+     * The attached nodes as routing sees them, by model: rebuilt when a node attaches or leaves, else at most once per
+     * {@link Settings#STALENESS}. Caller holds the lock.
+     */
+    private Fleet fleet() {
+        if (fleet == null || fleet.epoch() != attachEpoch
+                || fleet.builtAt().plus(Settings.STALENESS).isBefore(clock.instant())) {
+            fleet = Fleet.of(nodes.keySet(), id -> directory.node(id).filter(n -> n.approved() && directory.online(n)),
+                    id -> nodes.get(id).link.maxJobs(), attachEpoch, clock.instant());
+        }
+        return fleet;
+    }
+
+    /** The candidates for one job: the live slot counts of the attached nodes, checked one by one on demand. */
+    private final class CandidateView implements Candidates {
+        private final ActiveJob job;
+        private final Fleet fleet;
+        private final String avoided;
+        private List<NodeCandidate> list;
+
+        CandidateView(ActiveJob job, Fleet fleet, String avoided) {
+            this.job = job;
+            this.fleet = fleet;
+            this.avoided = avoided;
+        }
+
+        @Override
+        public List<NodeCandidate> list() {
+            if (list == null) {
+                List<NodeCandidate> out = new ArrayList<>();
+                for (String id : job.nodePin().map(List::of).orElseGet(() -> List.copyOf(nodes.keySet()))) {
+                    find(id).ifPresent(out::add);
+                }
+                list = List.copyOf(out);
+            }
+            return list;
+        }
+
+        @Override
+        public Optional<NodeCandidate> find(String nodeId) {
+            Slots s = nodes.get(nodeId);
+            if (s == null || !s.link.isOpen() || s.jobs.size() >= s.link.maxJobs() || nodeId.equals(avoided)
+                    || job.nodePin().filter(pin -> !pin.equals(nodeId)).isPresent()) {
+                return Optional.empty();
+            }
+            Optional<NodeRecord> n = directory.node(nodeId);
+            // online too: a node that said goodbye (it is stopping) keeps its channel open only to give jobs back
+            if (n.isEmpty() || !n.get().approved() || !n.get().servedModels().contains(job.model())
+                    || !directory.online(n.get())) {
+                return Optional.empty();
+            }
+            double tps = n.get().tokensPerSecond();
+            double vram = Fleet.vramGb(n.get());
+            return Optional.of(new NodeCandidate(nodeId, n.get().operator(), vram,
+                    Math.max(vram, fleet.operatorVramGb(n.get().operator())), s.jobs.size(), s.link.maxJobs(),
+                    tps > 0 ? OptionalDouble.of(tps) : OptionalDouble.empty()));
+        }
+
+        @Override
+        public List<? extends Instance> pool() {
+            return job.nodePin().map(pin -> fleet.instance(pin).map(List::of).orElse(List.of()))
+                    .orElseGet(() -> fleet.pool(job.model()));
+        }
+
+        @Override
+        public double utilisation() {
+            return fleet.slots() == 0 ? 1.0 : Math.min(1.0, (double) placements.size() / fleet.slots());
+        }
     }
 
     // ---------------------------------------------------------------- slots freeing
@@ -324,6 +387,7 @@ public final class DispatchService implements Dispatcher {
         Slots old;
         synchronized (this) {
             old = nodes.put(link.nodeId(), new Slots(link));
+            attachEpoch++;
             orphaned = old == null ? List.of() : handBack(old);
         }
         if (old != null && old.link != link) {
@@ -342,6 +406,7 @@ public final class DispatchService implements Dispatcher {
                 return List.of();
             }
             nodes.remove(link.nodeId());
+            attachEpoch++;
             return handBack(s);
         }
     }

@@ -173,9 +173,10 @@ public final class NodeRegistry implements NodeDirectory {
             throw new InfernetException(ErrorCode.BAD_REQUEST, "public_key must be 64 lowercase hex (x-only)");
         }
         verify(request, publicKey);
+        Optional<String> operator = OperatorDelegation.operator(json, publicKey, clock.instant());
         Optional<NodeRecord> known = store.nodeByPublicKey(publicKey);
         if (known.isPresent()) {
-            return new Registration(known.get(), false);
+            return new Registration(operated(known.get(), operator), false);
         }
         String name = JsonFields.optString(json, "name", Limits.NAME).orElse("node");
         String address = JsonFields.optString(json, "address", Limits.ADDRESS).orElse(request.remoteAddress());
@@ -200,10 +201,29 @@ public final class NodeRegistry implements NodeDirectory {
         }
         String id = "node_" + Hashing.sha256Hex(publicKey).substring(0, 16);
         NodeRecord node = store.registerNode(new NodeRecord(id, publicKey, name, address, port, tier, gpusJson, models,
-                backend, status, now, Optional.empty(), 0, 1, 0, Optional.empty(), Optional.empty()));
+                backend, status, now, Optional.empty(), 0, 1, 0, Optional.empty(), Optional.empty(), operator));
         nodes.put(node.id(), node);
-        LOG.info("event=node_registered node_id={} status={}", node.id(), node.status());
+        LOG.info("event=node_registered node_id={} status={} operator={}", node.id(), node.status(),
+                node.operator());
         return new Registration(node, true);
+    }
+
+    /** A known node registering again with a (new) delegation moves to that operator. */
+    private NodeRecord operated(NodeRecord known, Optional<String> operator) {
+        if (operator.isEmpty() || operator.equals(known.operatorKey())) {
+            return known;
+        }
+        store.setNodeOperator(known.id(), operator.get());
+        NodeRecord moved = withOperator(nodes.getOrDefault(known.id(), known), operator);
+        nodes.put(known.id(), moved);
+        LOG.info("event=node_operator_changed node_id={} operator={}", known.id(), operator.get());
+        return moved;
+    }
+
+    private static NodeRecord withOperator(NodeRecord n, Optional<String> operator) {
+        return new NodeRecord(n.id(), n.publicKey(), n.name(), n.address(), n.port(), n.vramTier(), n.gpusJson(),
+                n.servedModels(), n.backend(), n.status(), n.registeredAt(), n.lastSeen(), n.activeJobs(),
+                n.maxJobs(), n.tokensPerSecond(), n.payoutChain(), n.payoutAddress(), operator);
     }
 
     @Override
@@ -264,7 +284,7 @@ public final class NodeRegistry implements NodeDirectory {
                 h.servedModels(), n.backend(), n.status(), n.registeredAt(),
                 h.online() ? Optional.of(h.at()) : Optional.empty(), h.activeJobs(), Math.max(1, h.maxJobs()),
                 h.tokensPerSecond().orElse(n.tokensPerSecond()), h.payoutChain().or(n::payoutChain),
-                h.payoutAddress().or(n::payoutAddress));
+                h.payoutAddress().or(n::payoutAddress), n.operatorKey());
     }
 
     private static List<String> servedModels(JsonNode json) {

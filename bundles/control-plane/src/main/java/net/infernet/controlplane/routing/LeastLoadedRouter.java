@@ -1,9 +1,9 @@
 package net.infernet.controlplane.routing;
 
 import java.util.Comparator;
-import java.util.List;
 import java.util.Optional;
 import net.infernet.core.routing.Candidate;
+import net.infernet.core.routing.Candidates;
 import net.infernet.core.routing.JobRouter;
 import net.infernet.core.routing.RoutedJob;
 import org.osgi.service.component.annotations.Component;
@@ -17,8 +17,8 @@ public class LeastLoadedRouter implements JobRouter {
     public static final String NAME = "least-loaded";
 
     @Override
-    public Optional<Candidate> choose(RoutedJob job, List<? extends Candidate> candidates) {
-        return candidates.stream().min(Comparator.comparingDouble(LeastLoadedRouter::score)).map(c -> c);
+    public Optional<? extends Candidate> choose(RoutedJob job, Candidates candidates) {
+        return candidates.list().stream().min(Comparator.comparingDouble(LeastLoadedRouter::score));
     }
 
     static double score(Candidate c) {

@@ -87,6 +87,12 @@ public final class TestNode {
     }
 
     public HttpResponse<String> register(List<String> served, Optional<String> registrationToken) throws Exception {
+        return register(served, registrationToken, UnaryOperator.identity());
+    }
+
+    /** Registers with the body as {@code edit} leaves it (a delegation added, a field broken). */
+    public HttpResponse<String> register(List<String> served, Optional<String> registrationToken,
+            UnaryOperator<ObjectNode> edit) throws Exception {
         ObjectNode body = JSON.createObjectNode();
         body.put("public_key", key.publicKeyHex());
         body.put("name", "test-node");
@@ -97,7 +103,7 @@ public final class TestNode {
         served.forEach(body.putArray("served_models")::add);
         body.put("backend", "ollama");
         registrationToken.ifPresent(t -> body.put("registration_token", t));
-        HttpResponse<String> r = post("/api/v1/nodes/register", body);
+        HttpResponse<String> r = post("/api/v1/nodes/register", edit.apply(body));
         if (r.statusCode() / 100 == 2) {
             nodeId = JSON.readTree(r.body()).get("node_id").asText();
             models = List.copyOf(served);

@@ -12,6 +12,11 @@ public enum VramTier {
         this.minGb = minGb;
     }
 
+    /** The least VRAM of the tier in GB (0 for CPU): what routing counts for a node of this tier. */
+    public int minGb() {
+        return minGb;
+    }
+
     public String wire() {
         return wire;
     }

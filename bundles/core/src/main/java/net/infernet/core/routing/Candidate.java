@@ -3,11 +3,9 @@ package net.infernet.core.routing;
 import java.util.OptionalDouble;
 import org.osgi.annotation.versioning.ProviderType;
 
-/** What a router sees of a node that could take the job now. */
+/** A node that could take the job now: it fits the job and has a free slot. */
 @ProviderType
-public interface Candidate {
-    String nodeId();
-
+public interface Candidate extends Instance {
     /** Jobs the node runs now (those this control plane gave it). */
     int activeJobs();
 

@@ -225,13 +225,17 @@ public final class ChannelClient implements NodeChannel {
         }
     }
 
-    /** The node's id: registered once (REST, the book's call), then kept in config.json. */
+    /**
+     * The node's id: registered once (REST, the book's call), then kept in config.json. A node with an operator
+     * delegation registers again on each connect, so a new delegation file takes effect (the same id comes back).
+     */
     private String ensureRegistered() throws IOException, InterruptedException {
         Optional<String> id = profile.config().nodeId();
-        if (id.isPresent()) {
+        ObjectNode registration = report.registration();
+        if (id.isPresent() && !registration.has("delegation")) {
             return id.get();
         }
-        byte[] body = mapper.writeValueAsBytes(report.registration());
+        byte[] body = mapper.writeValueAsBytes(registration);
         URI uri = profile.settings().controlPlane().resolve("/api/v1/nodes/register");
         HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri).timeout(CALL_TIMEOUT)
                 .header("Content-Type", "application/json")

@@ -3,16 +3,26 @@ package net.infernet.node.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import net.infernet.node.config.NodeConfig;
+import net.infernet.protocol.hierarchy.Delegation;
+import net.infernet.protocol.hierarchy.KeyHierarchy;
+import net.infernet.protocol.keys.KeyLayout;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Builds the node's reports from its backend, its counts, its GPUs and config.json. */
 @Component
 public final class ReportComponent implements NodeReport {
+    private static final Logger LOG = LoggerFactory.getLogger(ReportComponent.class);
     private final ObjectMapper mapper = new ObjectMapper();
     private final NodeProfile profile;
     private final BackendSelection backends;
@@ -75,6 +85,32 @@ public final class ReportComponent implements NodeReport {
         ArrayNode served = body.putArray("served_models");
         backends.servedModels().forEach(served::add);
         body.put("backend", backends.selection().map(s -> s.entry().id()).orElse("none"));
+        delegation(key).ifPresent(d -> {
+            ObjectNode o = body.putObject("delegation");
+            o.put("user_pubkey", d.userPubkey());
+            o.put("node_pubkey", d.nodePubkey());
+            o.put("created_at", d.createdAt());
+            o.put("signature", d.signature());
+        });
         return body;
+    }
+
+    /** The operator's delegation of this node's key, if its file is there and is for this key. */
+    private Optional<Delegation> delegation(String nodeKey) {
+        Path file = KeyLayout.delegation(profile.settings().dataDir());
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            Delegation d = KeyHierarchy.delegationFromJson(Files.readString(file));
+            if (!d.nodePubkey().equals(nodeKey)) {
+                LOG.warn("event=delegation_ignored file={} reason=\"for another node key\"", file);
+                return Optional.empty();
+            }
+            return Optional.of(d);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("event=delegation_ignored file={} reason=\"{}\"", file, e.getMessage());
+            return Optional.empty();
+        }
     }
 }

@@ -20,6 +20,7 @@ import net.infernet.controlplane.testing.Client;
 import net.infernet.controlplane.testing.Harness;
 import net.infernet.core.api.Receipt;
 import net.infernet.node.config.ConfigFile;
+import net.infernet.protocol.hierarchy.KeyHierarchy;
 import net.infernet.protocol.keys.KeyLayout;
 import net.infernet.protocol.keys.NodeKey;
 import net.infernet.protocol.receipt.ReceiptDomain;
@@ -103,6 +104,18 @@ class NodeTest {
         assertEquals(3, r.outputTokens());
         assertFalse(Files.exists(dir.resolve("node/data/receipts/outbox/" + jobId + ".json")), "answered");
         assertEquals(1, node.stats.completed());
+    }
+
+    @Test
+    void aNodeWithItsOperatorsDelegationRegistersAsThatOperatorsNode() throws Exception {
+        NodeKey operator = NodeKey.generate(new SecureRandom());
+        Path file = KeyLayout.delegation(dir.resolve("node").resolve("data"));
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, KeyHierarchy.toJson(KeyHierarchy.delegate(operator, key.publicKeyHex(),
+                h.clock.instant())));
+        node(1, new FakeBackend("ollama", List.of(MODEL), List.of("x")));
+        assertEquals(Optional.of(operator.publicKeyHex()),
+                store.nodeByPublicKey(key.publicKeyHex()).orElseThrow().operatorKey());
     }
 
     @Test

@@ -17,6 +17,14 @@ public final class KeyLayout {
         return keysDir(dataDir).resolve("node.key");
     }
 
+    /**
+     * {@code <dataDir>/keys/delegation.json}: the operator's signed delegation of this node's key
+     * ({@code KeyHierarchy.toJson(Delegation)}), sent when the node registers (docs/routing.md).
+     */
+    public static Path delegation(Path dataDir) {
+        return keysDir(dataDir).resolve("delegation.json");
+    }
+
     /** {@code <dataDir>/keys/platform.key}: the control plane's receipt countersigning key. */
     public static Path platformKey(Path dataDir) {
         return keysDir(dataDir).resolve("platform.key");

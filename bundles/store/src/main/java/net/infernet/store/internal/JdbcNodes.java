@@ -19,7 +19,7 @@ import net.infernet.store.NodeStore;
 final class JdbcNodes implements NodeStore {
     static final String COLUMNS = "id, public_key, name, address, port, vram_tier, gpus_json, "
             + "served_models, backend, status, registered_at, last_seen, active_jobs, max_jobs, tokens_per_second, "
-            + "payout_chain, payout_address";
+            + "payout_chain, payout_address, operator_key";
     private final Db db;
 
     JdbcNodes(Db db) {
@@ -50,11 +50,12 @@ final class JdbcNodes implements NodeStore {
             if (existing.isPresent()) {
                 return existing.get();
             }
-            update(c, "INSERT INTO nodes (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", n.id(),
+            update(c, "INSERT INTO nodes (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", n.id(),
                     n.publicKey(), n.name(), n.address(), n.port(), n.vramTier(), n.gpusJson(),
                     join(n.servedModels()), n.backend(), n.status(), n.registeredAt().toEpochMilli(),
                     n.lastSeen().map(Instant::toEpochMilli).orElse(null), n.activeJobs(), n.maxJobs(),
-                    n.tokensPerSecond(), n.payoutChain().orElse(null), n.payoutAddress().orElse(null));
+                    n.tokensPerSecond(), n.payoutChain().orElse(null), n.payoutAddress().orElse(null),
+                    n.operatorKey().orElse(null));
             return n;
         });
     }
@@ -62,6 +63,11 @@ final class JdbcNodes implements NodeStore {
     @Override
     public boolean setNodeStatus(String nodeId, String status) {
         return db.tx(c -> update(c, "UPDATE nodes SET status = ? WHERE id = ?", status, nodeId) == 1);
+    }
+
+    @Override
+    public void setNodeOperator(String nodeId, String operatorKey) {
+        db.tx(c -> update(c, "UPDATE nodes SET operator_key = ? WHERE id = ?", operatorKey, nodeId));
     }
 
     @Override
@@ -102,6 +108,7 @@ final class JdbcNodes implements NodeStore {
         return new NodeRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
                 rs.getString(6), rs.getString(7), Sql.split(rs.getString(8)), rs.getString(9), rs.getString(10),
                 Instant.ofEpochMilli(rs.getLong(11)), Sql.optInstant(rs, 12), rs.getInt(13), rs.getInt(14),
-                rs.getDouble(15), Optional.ofNullable(rs.getString(16)), Optional.ofNullable(rs.getString(17)));
+                rs.getDouble(15), Optional.ofNullable(rs.getString(16)), Optional.ofNullable(rs.getString(17)),
+                Optional.ofNullable(rs.getString(18)));
     }
 }

@@ -96,6 +96,11 @@ public class JdbcStore implements Store {
     }
 
     @Override
+    public void setNodeOperator(String nodeId, String operatorKey) {
+        nodes.setNodeOperator(nodeId, operatorKey);
+    }
+
+    @Override
     public void heartbeats(List<Heartbeat> heartbeats) {
         nodes.heartbeats(heartbeats);
     }
