@@ -3,6 +3,7 @@ package net.infernet.bench.routing;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
+import net.infernet.controlplane.reputation.ReliabilityWindows;
 import net.infernet.controlplane.routing.LeastLoadedRouter;
 import net.infernet.controlplane.routing.StakeConfig;
 import net.infernet.controlplane.routing.StakeWeightedRouter;
@@ -142,6 +144,40 @@ public final class RoutingBench {
                 run(n, which);
             }
         }
+        System.out.println();
+        System.out.println("| instances | attempts recorded | reliability recompute (all operators) |");
+        System.out.println("|---:|---:|---:|");
+        for (int n : sizes) {
+            recompute(n);
+        }
+    }
+
+    /**
+     * The reputation service's hourly recompute: every operator's reliability from its nodes' windows, with 50
+     * attempts per instance spread over the last 72 hours (4 instances per operator). Median of 5.
+     */
+    private static void recompute(int instances) {
+        ReliabilityWindows windows = new ReliabilityWindows(0.5, 0.5);
+        SplittableRandom random = new SplittableRandom(11);
+        Instant now = Instant.parse("2026-12-07T12:00:00Z");
+        Map<String, String> operatorOf = new HashMap<>();
+        for (int i = 0; i < instances; i++) {
+            String node = "node_" + i;
+            operatorOf.put(node, String.format("%064x", i / 4));
+            for (int a = 0; a < 50; a++) {
+                windows.record(node, random.nextDouble() < 0.97, now.minusSeconds(random.nextLong(72 * 3600)));
+            }
+        }
+        long[] took = new long[5];
+        for (int i = 0; i < took.length; i++) {
+            long t0 = System.nanoTime();
+            if (windows.byOperator(operatorOf::get, now).size() != (instances + 3) / 4) {
+                throw new IllegalStateException("operators missing");
+            }
+            took[i] = System.nanoTime() - t0;
+        }
+        Arrays.sort(took);
+        System.out.printf("| %,d | %,d | %.0f ms |%n", instances, instances * 50L, took[2] / 1e6);
     }
 
     private static void run(int instances, String which) {

@@ -477,7 +477,7 @@ abstract class JobPathContract extends ControlPlaneFixture {
     void aStreamingClientThatLeavesBeforeAnyNodeStartsItsJobWithdrawsIt() throws Exception {
         Settings d = Settings.defaults(); // keep-alive pings every 100 ms: the first one after it left finds it gone
         harness(new Settings(d.offlineAfter(), d.jobTimeout(), 60, false, 10, false, true, Duration.ofMillis(100),
-                "", d.channelFramesPerSecond()));
+                "", d.channelFramesPerSecond(), false));
         TestNode node = new TestNode(h.base, h.clock);
         node.register(List.of(model), Optional.empty());
         node.heartbeat(List.of(model), 10); // online, but its channel is not open yet: the job waits
@@ -518,7 +518,7 @@ abstract class JobPathContract extends ControlPlaneFixture {
     void anIdleStreamGetsKeepAliveCommentsUntilTokensFlow() throws Exception {
         Settings d = Settings.defaults();
         harness(new Settings(d.offlineAfter(), d.jobTimeout(), 60, false, 10, false, true, Duration.ofMillis(200),
-                "", d.channelFramesPerSecond()));
+                "", d.channelFramesPerSecond(), false));
         TestNode node = new TestNode(h.base, h.clock);
         node.register(List.of(model), Optional.empty());
         node.heartbeat(List.of(model), 10);

@@ -8,13 +8,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import net.infernet.controlplane.config.Settings;
+import net.infernet.controlplane.reputation.UptimeService;
 import net.infernet.controlplane.routing.StakeConfig;
 import net.infernet.controlplane.routing.StakeWeightedRouter;
 import net.infernet.controlplane.testing.Client;
@@ -132,5 +136,104 @@ abstract class RoutingContract extends ControlPlaneFixture {
                 + "],\"stream\":true,\"node_id\":\"" + unstaked.nodeId + "\"}");
         unstaked.attempt(unstaked.claim(10_000).orElseThrow()).text("pinned").done(1, 1);
         assertEquals("data: {\"text\":\"pinned\"}", pinned.nextData());
+    }
+
+    @Test
+    void aNodeThatFailsJobsLosesReliabilityAndItsReputationIsPublic() throws Exception {
+        harness(Settings.defaults());
+        TestNode node = onlineNode(10);
+        Client client = new Client(h.base, h.token("app"));
+        Client.Events ok = client.stream("/api/v1/jobs", job(true));
+        node.attempt(node.claim(10_000).orElseThrow()).text("ok").done(1, 1);
+        assertEquals("data: {\"text\":\"ok\"}", ok.nextData());
+        Client.Events failed = client.stream("/api/v1/jobs", job(true));
+        node.attempt(node.claim(10_000).orElseThrow()).fail("backend_error", "engine crashed");
+        assertTrue(failed.nextData().contains("backend_error"));
+
+        JsonNode before = json(node.get("/api/v1/nodes/" + node.nodeId + "/reputation").body());
+        assertEquals(1.0, before.at("/reputation/weight").asDouble(), "nothing computed yet: no penalty");
+        assertTrue(before.get("computed_at").isNull());
+        h.reputation.recompute();
+        HttpResponse<String> r = node.get("/api/v1/nodes/" + node.nodeId + "/reputation");
+        assertEquals(200, r.statusCode());
+        JsonNode rep = json(r.body());
+        assertEquals(node.key.publicKeyHex(), rep.get("operator").asText());
+        assertEquals(2, rep.at("/reputation/reliability/fast/assigned").asInt());
+        assertEquals(1, rep.at("/reputation/reliability/fast/completed").asInt());
+        assertEquals(0.5, rep.at("/reputation/reliability/slow/rate").asDouble());
+        assertEquals(0.5, rep.at("/reputation/weight").asDouble());
+        assertEquals(0.5, h.reputation.weight(node.key.publicKeyHex()), "what routing multiplies the score by");
+        assertTrue(rep.get("stake").isNull(), "no stake registry in this control plane");
+
+        HttpResponse<String> unknown = node.get("/api/v1/nodes/node_0000000000000000/reputation");
+        assertEquals(404, unknown.statusCode());
+        assertEquals("not_found", json(unknown.body()).get("error").asText());
+    }
+
+    @Test
+    void strictGpuDetectionAcceptsIdentifiedGpusOnly() throws Exception {
+        harness(Settings.defaults().withStrictGpu(true));
+        UnaryOperator<ObjectNode> rtx4090 = b -> {
+            b.putArray("gpus").addObject().put("name", "NVIDIA GeForce RTX 4090").put("memory_total_mib", 24564)
+                    .put("compute_capability", "8.9").put("driver", "550.54.14");
+            return b;
+        };
+        TestNode honest = new TestNode(h.base, h.clock);
+        assertEquals(201, honest.register(List.of(model), Optional.empty(), rtx4090).statusCode());
+
+        TestNode unknown = new TestNode(h.base, h.clock);
+        assertRefused(unknown, b -> {
+            b.putArray("gpus").addObject().put("name", "Totally Real GPU 9000").put("memory_total_mib", 999_999);
+            return b;
+        }, 400, "bad_request");
+        assertRefused(unknown, b -> {
+            b.putArray("gpus");
+            return b;
+        }, 400, "bad_request");
+        assertRefused(unknown, rtx4090.andThen(b -> b.put("vram_tier", ">=48gb"))::apply, 400, "bad_request");
+        assertTrue(h.store.nodeByPublicKey(unknown.key.publicKeyHex()).isEmpty());
+        // the test node's default report names its GPU by "model" only: not identifiable
+        assertEquals(400, new TestNode(h.base, h.clock).register(List.of(model), Optional.empty()).statusCode());
+    }
+
+    @Test
+    void uptimeChecksProbeConnectedNodesAfterTheirBufferAndASilentOrGoneNodeLosesUptime() throws Exception {
+        harness(Settings.defaults());
+        TestNode node = onlineNode(10);
+        // the welcome leaves just before the dispatcher attaches the channel: the first round must see it
+        awaitTrue(() -> h.dispatcher.connected(node.nodeId), "the channel is attached");
+        UptimeService uptime = new UptimeService(h.dispatcher, h.directory, h.reputation, Optional.empty(),
+                Duration.ofMinutes(2), Duration.ofMillis(500), h.clock);
+        uptime.round().get(5, TimeUnit.SECONDS);
+        assertTrue(node.channel().next("probe", 300).isEmpty(), "in its start-up buffer: not checked");
+
+        h.clock.advance(Duration.ofMinutes(3));
+        CompletableFuture<Void> round = uptime.round();
+        JsonNode probe = node.channel().next("probe", 5_000).orElseThrow(() -> new AssertionError("no probe"));
+        assertEquals(model, probe.at("/request/model").asText(), "checked with the model it serves");
+        assertTrue(probe.at("/request/max_tokens").asInt() <= 64);
+        ObjectNode answer = TestNode.JSON.createObjectNode().put("type", "probe_result")
+                .put("probe_id", probe.get("probe_id").asText()).put("ok", true).put("text", "OK")
+                .put("completion_tokens", 1);
+        node.channel().send(answer);
+        round.get(5, TimeUnit.SECONDS);
+
+        h.clock.advance(Duration.ofMinutes(5));
+        round = uptime.round(); // this time the node stays silent past the deadline
+        JsonNode unanswered = node.channel().next("probe", 5_000).orElseThrow();
+        round.get(5, TimeUnit.SECONDS);
+        node.channel().send(answer.put("probe_id", unanswered.get("probe_id").asText())); // late: ignored
+        node.channel().send(TestNode.JSON.createObjectNode().put("type", "heartbeat")); // the channel lives on
+
+        node.kill();
+        awaitTrue(() -> !h.dispatcher.connected(node.nodeId), "the channel drop is seen");
+        h.clock.advance(Duration.ofMinutes(5));
+        uptime.round().get(5, TimeUnit.SECONDS); // checked before, gone now: offline for this interval
+
+        h.reputation.recompute();
+        JsonNode rep = json(new TestNode(h.base, h.clock).get("/api/v1/nodes/" + node.nodeId + "/reputation").body());
+        assertEquals(3, rep.at("/reputation/uptime/checks").asInt(), rep.toString());
+        assertEquals(1, rep.at("/reputation/uptime/online").asInt());
+        assertEquals(1.0 / 3, rep.at("/reputation/weight").asDouble(), 1e-9, "reliability 1 × uptime 1/3");
     }
 }

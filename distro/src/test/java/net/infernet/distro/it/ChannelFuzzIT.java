@@ -45,7 +45,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  */
 class ChannelFuzzIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> TYPES = Set.of("challenge", "welcome", "error", "cancel", "receipt", "commands");
+    private static final Set<String> TYPES = Set.of("challenge", "welcome", "error", "cancel", "receipt", "commands",
+            "probe");
     private static final Set<String> CODES = Set.of("unauthorized", "bad_request", "not_found", "internal_error");
     /** Normal, unsupported data, invalid UTF-8, policy, too big. */
     private static final Set<Integer> CLOSES = Set.of(1000, 1003, 1007, 1008, 1009);
@@ -135,6 +136,7 @@ class ChannelFuzzIT {
     void badFramesGetAnErrorFrameOrAPolicyCloseAndNothingElse(@ForAll("frameLists") List<String> sent)
             throws Exception {
         Channel c = open();
+        boolean sendFailed = false; // the control plane closed the channel while a frame was still going out
         for (String f : sent) {
             if (c.closed.isDone()) {
                 break;
@@ -142,8 +144,12 @@ class ChannelFuzzIT {
             try {
                 c.socket.sendText(f, true).get(10, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException closedMeanwhile) {
+                sendFailed = true;
                 break;
             }
+        }
+        if (sendFailed) {
+            c.closed.get(10, TimeUnit.SECONDS); // its close (or the error) arrives: no more sends on a broken socket
         }
         if (!c.closed.isDone()) {
             c.socket.sendText("{\"type\":\"heartbeat\"}", true).get(10, TimeUnit.SECONDS); // still answered

@@ -17,6 +17,8 @@ import net.infernet.controlplane.accounting.ReceiptIssuer;
 import net.infernet.controlplane.nodes.Commands;
 import net.infernet.controlplane.nodes.Limits;
 import net.infernet.controlplane.nodes.NodeDirectory;
+import net.infernet.controlplane.reputation.ReliabilityWindows;
+import net.infernet.controlplane.reputation.Reputations;
 import net.infernet.controlplane.nodes.SignedRequest;
 import net.infernet.core.api.ErrorCode;
 import net.infernet.core.api.InfernetException;
@@ -46,15 +48,17 @@ public class NodeApiServlet extends ApiServlet {
     private final transient Commands commands;
     private final transient ReceiptIssuer receipts;
     private final transient Ledger ledger;
+    private final transient Reputations reputations;
 
     @Activate
     public NodeApiServlet(@Reference NodeDirectory directory, @Reference Commands commands,
-            @Reference ReceiptIssuer receipts, @Reference Ledger ledger) {
+            @Reference ReceiptIssuer receipts, @Reference Ledger ledger, @Reference Reputations reputations) {
         super(new HttpApi(HttpApi.DEFAULT_MAX_BODY_BYTES));
         this.directory = directory;
         this.commands = commands;
         this.receipts = receipts;
         this.ledger = ledger;
+        this.reputations = reputations;
     }
 
     @Override
@@ -87,6 +91,9 @@ public class NodeApiServlet extends ApiServlet {
             ObjectNode out = api.mapper().createObjectNode();
             out.put("status", directory.online(node) ? "online" : "offline");
             api.writeJson(response, 200, out);
+        } else if (p.size() == 5 && p.get(4).equals("reputation") && method.equals("GET")) {
+            api.writeJson(response, 200, reputation(reputations.node(p.get(3)).orElseThrow(
+                    () -> new InfernetException(ErrorCode.NOT_FOUND, "node " + p.get(3) + " not found"))));
         } else if (p.size() == 5 && p.get(4).equals("earnings") && method.equals("GET")) {
             earnings(p.get(3), request, response);
         } else if (p.size() == 6 && p.get(4).equals("receipts") && p.get(5).equals("redeemed")
@@ -97,6 +104,42 @@ public class NodeApiServlet extends ApiServlet {
         } else {
             throw new InfernetException(ErrorCode.NOT_FOUND, "no such endpoint: " + method + " " + path);
         }
+    }
+
+    /** Public: what routing weighs a node's operator by (docs/protocol.md, "Reputation"). */
+    private ObjectNode reputation(Reputations.NodeReputation r) {
+        ObjectNode out = api.mapper().createObjectNode();
+        out.put("node_id", r.nodeId());
+        out.put("operator", r.operator());
+        ObjectNode rep = out.putObject("reputation");
+        rep.put("weight", r.weight());
+        ObjectNode rel = rep.putObject("reliability");
+        rel.put("score", r.reliability().score());
+        window(rel.putObject("fast"), "1h", r.reliability().fast());
+        window(rel.putObject("slow"), "72h", r.reliability().slow());
+        ObjectNode up = rep.putObject("uptime");
+        up.put("window", "72h");
+        up.put("checks", r.uptime().assigned());
+        up.put("online", r.uptime().completed());
+        up.put("score", r.uptime().rate());
+        if (r.stake().isPresent()) {
+            out.put("stake", r.stake().get().toPlainString());
+        } else {
+            out.putNull("stake");
+        }
+        if (r.computedAt().isPresent()) {
+            out.put("computed_at", r.computedAt().get().toString());
+        } else {
+            out.putNull("computed_at");
+        }
+        return out;
+    }
+
+    private static void window(ObjectNode o, String span, ReliabilityWindows.Counts c) {
+        o.put("window", span);
+        o.put("assigned", c.assigned());
+        o.put("completed", c.completed());
+        o.put("rate", c.rate());
     }
 
     private NodeRecord authenticate(HttpServletRequest request, byte[] body, String nodeId) {

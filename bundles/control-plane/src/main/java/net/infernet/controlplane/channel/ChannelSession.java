@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,7 @@ import net.infernet.controlplane.jobs.JobOutcomes.ReceiptAnswer;
 import net.infernet.controlplane.jobs.JobStreams;
 import net.infernet.controlplane.jobs.NodeLink;
 import net.infernet.controlplane.jobs.Placement;
+import net.infernet.controlplane.jobs.Probe;
 import net.infernet.controlplane.nodes.Commands;
 import net.infernet.controlplane.nodes.Limits;
 import net.infernet.controlplane.nodes.NodeDirectory;
@@ -64,6 +66,7 @@ final class ChannelSession extends MessageHandler implements NodeLink {
     private final int heartbeatSeconds;
     private final int maxFramesPerSecond;
     private final Map<String, Held> held = new ConcurrentHashMap<>();
+    private final Probes probes = new Probes();
     private volatile NodeRecord node;
     private volatile boolean ready;
     private volatile boolean open;
@@ -133,6 +136,7 @@ final class ChannelSession extends MessageHandler implements NodeLink {
     @Override
     public void onClosed(CloseStatus status, Callback callback) {
         open = false;
+        probes.channelClosed();
         try {
             if (ready) {
                 // the channel was the node's only way to deliver: what it held runs again elsewhere
@@ -194,6 +198,7 @@ final class ChannelSession extends MessageHandler implements NodeLink {
                 dispatcher.pump(); // new models or capacity may fit waiting jobs
             }
             case "ack" -> ack(f);
+            case "probe_result" -> probes.answered(f.body());
             case "receipt" -> {
                 String jobId = f.jobId();
                 ReceiptAnswer answer;
@@ -353,6 +358,11 @@ final class ChannelSession extends MessageHandler implements NodeLink {
             held.computeIfPresent(jobId, (k, h) -> h.attempt() == attempt ? null : h);
         }
         send(frames.cancel(jobId, attempt, reason));
+    }
+
+    @Override
+    public CompletableFuture<Probe.Result> probe(Probe probe) {
+        return probes.send(probe, frames, this::send);
     }
 
     private void send(String text) {

@@ -13,6 +13,7 @@ import java.util.Optional;
 import net.infernet.controlplane.accounting.Pricing;
 import net.infernet.controlplane.accounting.Settlement;
 import net.infernet.controlplane.jobs.ActiveJob;
+import net.infernet.controlplane.jobs.Probe;
 import net.infernet.controlplane.jobs.JobOutcomes.ReceiptAnswer;
 import net.infernet.core.api.ErrorCode;
 import net.infernet.core.api.InfernetException;
@@ -155,6 +156,18 @@ final class Frames {
         j.put("value_rate", Pricing.ratePer1k(job.model()).toPlainString());
         j.put("receipt_serial", job.record().receiptSerial());
         return out.toString();
+    }
+
+    String probe(String probeId, Probe probe) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("type", "probe");
+        n.put("probe_id", probeId);
+        ObjectNode r = n.putObject("request");
+        r.put("model", probe.model());
+        r.putArray("messages").addObject().put("role", "user").put("content", probe.prompt());
+        r.put("max_tokens", probe.maxTokens());
+        r.put("temperature", 0);
+        return n.toString();
     }
 
     String cancel(String jobId, int attempt, String reason) {

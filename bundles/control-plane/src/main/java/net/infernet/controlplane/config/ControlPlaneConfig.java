@@ -40,6 +40,10 @@ public @interface ControlPlaneConfig {
             + "tokens); a node sending more has its channel closed")
     int channel_max_frames_per_second() default 10_000;
 
+    @AttributeDefinition(description = "accept only nodes whose GPUs are identified (nvidia-smi name, memory and "
+            + "compute capability of a known GPU); on for open networks, off for self-hosting")
+    boolean strict_gpu_detection() default false;
+
     @AttributeDefinition(type = AttributeType.PASSWORD,
             description = "platform signing key (64 hex); empty = <data dir>/keys/platform.key")
     String platform_signing_key() default "";

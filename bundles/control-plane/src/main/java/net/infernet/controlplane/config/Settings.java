@@ -14,10 +14,12 @@ import java.time.Duration;
  * @param pingInterval keep-alive comment interval on SSE streams (15 s)
  * @param router the {@code router} property of the JobRouter to use; empty = the highest-ranked one
  * @param channelFramesPerSecond frames one node may send on its channel per second; more closes the channel
+ * @param strictGpu registration accepts only nodes whose GPUs are identified (docs/routing.md, "Strict GPU
+ *                  detection")
  */
 public record Settings(Duration offlineAfter, Duration jobTimeout, int rateLimitPerMinute, boolean playground,
         int playgroundPerMinute, boolean requireNodeApproval, boolean paymentsEnabled, Duration pingInterval,
-        String router, int channelFramesPerSecond) {
+        String router, int channelFramesPerSecond, boolean strictGpu) {
     /**
      * How old anything a control plane serves from memory instead of the store may be: token lookups, the node
      * list (registrations, approvals, heartbeats seen by another instance) and other instances' rate-limit hits.
@@ -26,48 +28,53 @@ public record Settings(Duration offlineAfter, Duration jobTimeout, int rateLimit
 
     public static Settings defaults() {
         return new Settings(Duration.ofSeconds(90), Duration.ofMinutes(5), 60, false, 10, false, true,
-                Duration.ofSeconds(15), "", 10_000);
+                Duration.ofSeconds(15), "", 10_000, false);
     }
 
     public static Settings of(ControlPlaneConfig c) {
         return new Settings(Duration.ofSeconds(c.offline_after_seconds()), Duration.ofSeconds(c.job_timeout_seconds()),
                 c.rate_limit_per_minute(), c.playground(), c.playground_per_minute(), c.require_node_approval(),
                 c.payments_enabled(), Duration.ofSeconds(c.ping_interval_seconds()), c.router(),
-                c.channel_max_frames_per_second());
+                c.channel_max_frames_per_second(), c.strict_gpu_detection());
     }
 
     public Settings withRateLimit(int perMinute) {
         return new Settings(offlineAfter, jobTimeout, perMinute, playground, playgroundPerMinute, requireNodeApproval,
-                paymentsEnabled, pingInterval, router, channelFramesPerSecond);
+                paymentsEnabled, pingInterval, router, channelFramesPerSecond, strictGpu);
     }
 
     public Settings withPlayground(boolean on, int perMinute) {
         return new Settings(offlineAfter, jobTimeout, rateLimitPerMinute, on, perMinute, requireNodeApproval,
-                paymentsEnabled, pingInterval, router, channelFramesPerSecond);
+                paymentsEnabled, pingInterval, router, channelFramesPerSecond, strictGpu);
     }
 
     public Settings withNodeApproval(boolean required) {
         return new Settings(offlineAfter, jobTimeout, rateLimitPerMinute, playground, playgroundPerMinute, required,
-                paymentsEnabled, pingInterval, router, channelFramesPerSecond);
+                paymentsEnabled, pingInterval, router, channelFramesPerSecond, strictGpu);
     }
 
     public Settings withJobTimeout(Duration timeout) {
         return new Settings(offlineAfter, timeout, rateLimitPerMinute, playground, playgroundPerMinute,
-                requireNodeApproval, paymentsEnabled, pingInterval, router, channelFramesPerSecond);
+                requireNodeApproval, paymentsEnabled, pingInterval, router, channelFramesPerSecond, strictGpu);
     }
 
     public Settings withChannelFrameLimit(int perSecond) {
         return new Settings(offlineAfter, jobTimeout, rateLimitPerMinute, playground, playgroundPerMinute,
-                requireNodeApproval, paymentsEnabled, pingInterval, router, perSecond);
+                requireNodeApproval, paymentsEnabled, pingInterval, router, perSecond, strictGpu);
     }
 
     public Settings withRouter(String name) {
         return new Settings(offlineAfter, jobTimeout, rateLimitPerMinute, playground, playgroundPerMinute,
-                requireNodeApproval, paymentsEnabled, pingInterval, name, channelFramesPerSecond);
+                requireNodeApproval, paymentsEnabled, pingInterval, name, channelFramesPerSecond, strictGpu);
+    }
+
+    public Settings withStrictGpu(boolean strict) {
+        return new Settings(offlineAfter, jobTimeout, rateLimitPerMinute, playground, playgroundPerMinute,
+                requireNodeApproval, paymentsEnabled, pingInterval, router, channelFramesPerSecond, strict);
     }
 
     public Settings withPayments(boolean enabled) {
         return new Settings(offlineAfter, jobTimeout, rateLimitPerMinute, playground, playgroundPerMinute,
-                requireNodeApproval, enabled, pingInterval, router, channelFramesPerSecond);
+                requireNodeApproval, enabled, pingInterval, router, channelFramesPerSecond, strictGpu);
     }
 }

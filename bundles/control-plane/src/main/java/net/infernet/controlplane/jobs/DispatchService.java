@@ -379,6 +379,13 @@ public final class DispatchService implements Dispatcher {
         return s != null && s.link.isOpen();
     }
 
+    @Override
+    public synchronized List<NodeLink> links() {
+        List<NodeLink> out = new ArrayList<>(nodes.size());
+        nodes.values().forEach(s -> out.add(s.link));
+        return out;
+    }
+
     // ---------------------------------------------------------------- nodes coming and going
 
     @Override

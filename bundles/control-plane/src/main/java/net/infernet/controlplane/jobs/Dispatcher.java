@@ -44,6 +44,9 @@ public interface Dispatcher {
     /** Whether the node's channel is open here. */
     boolean connected(String nodeId);
 
+    /** The nodes whose channels are open here now. */
+    List<NodeLink> links();
+
     /** A node's channel opened. A node that was connected already is replaced: its jobs come back, see detach. */
     List<Placement> attach(NodeLink link);
 

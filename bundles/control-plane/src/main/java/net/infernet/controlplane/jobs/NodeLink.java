@@ -1,5 +1,7 @@
 package net.infernet.controlplane.jobs;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * The open channel to one node, as the job path uses it (the channel bundle's sessions implement it). Sending never
  * blocks: frames queue on the connection.
@@ -27,4 +29,7 @@ public interface NodeLink {
 
     /** Tells the node to stop the job's attempt at once (the job moved on, timed out, or its client left). */
     void cancel(String jobId, int attempt, String reason);
+
+    /** Sends the node a probe; completes with its answer, or failed when the channel closes first. */
+    CompletableFuture<Probe.Result> probe(Probe probe);
 }

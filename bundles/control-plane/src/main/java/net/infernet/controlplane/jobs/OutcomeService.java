@@ -25,6 +25,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +48,7 @@ public final class OutcomeService implements JobOutcomes {
     private final Escrow escrow;
     private final Clock clock;
     private final GroupCommit<JobCompletion, Boolean> completions;
+    private volatile AttemptLog attempts = AttemptLog.NONE;
     private static final Duration FIRST_RETRY = Duration.ofMillis(500);
     private static final Duration MAX_RETRY = Duration.ofSeconds(10);
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -68,6 +72,18 @@ public final class OutcomeService implements JobOutcomes {
         this.escrow = escrow;
         this.clock = clock;
         this.completions = new GroupCommit<>("completions", jobs::completeJobs, MAX_BATCH);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindAttempts(AttemptLog log) {
+        attempts = log;
+    }
+
+    public void unbindAttempts(AttemptLog log) {
+        if (attempts == log) {
+            attempts = AttemptLog.NONE;
+        }
     }
 
     @Deactivate
@@ -134,6 +150,7 @@ public final class OutcomeService implements JobOutcomes {
             // only now: while the dispatcher holds the job, the sweep leaves its stream alone (a stream of a job
             // that completed in the store and that no one here holds is one that ended on another instance)
             dispatcher.release(jobId, done.attempt());
+            attempts.attemptEnded(done.nodeId(), true);
             LOG.info("event=job_completed job_id={} node_id={} completion_tokens={} finish_reason={}", jobId,
                     done.nodeId(), usage.completionTokens(), done.finishReason());
             answer.accept(done.receipt().map(r -> ReceiptAnswer.of(jobId, r.canonicalJson()))
@@ -160,6 +177,7 @@ public final class OutcomeService implements JobOutcomes {
         if (jobs.failJob(jobId, Optional.of(attempt), code.wire(), message, clock.instant())) {
             escrow.release(jobId);
             streams.failed(jobId, code, message);
+            attempts.attemptEnded(nodeId, false);
             LOG.info("event=job_failed job_id={} node_id={} error={}", jobId, nodeId, code.wire());
         }
         dispatcher.release(jobId, attempt);
@@ -183,6 +201,7 @@ public final class OutcomeService implements JobOutcomes {
         boolean requeued = jobs.requeueJob(job.id(), job.attempt());
         dispatcher.release(job.id(), job.attempt());
         if (requeued) {
+            attempts.attemptEnded(placement.nodeId(), false);
             streams.retry(job.id(), ErrorCode.NODE_DISCONNECTED, message);
             LOG.info("event=job_requeued job_id={} node_id={} attempt={} reason=\"{}\"", job.id(), placement.nodeId(),
                     job.attempt(), message);
@@ -223,6 +242,7 @@ public final class OutcomeService implements JobOutcomes {
         dispatcher.placement(job.id()).ifPresent(p -> {
             p.link().cancel(job.id(), p.job().attempt(), NodeLink.TIMED_OUT);
             dispatcher.release(job.id(), p.job().attempt());
+            attempts.attemptEnded(p.nodeId(), false);
         });
         escrow.release(job.id());
         streams.failed(job.id(), ErrorCode.TIMEOUT, message);

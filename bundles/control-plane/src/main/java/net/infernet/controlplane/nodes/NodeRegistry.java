@@ -183,6 +183,9 @@ public final class NodeRegistry implements NodeDirectory {
         int port = JsonFields.optInt(json, "port", 8080, 0, 65535);
         String tier = vramTier(json);
         Optional<JsonNode> gpus = JsonFields.optArray(json, "gpus", Limits.GPUS);
+        if (settings.strictGpu()) {
+            GpuCatalog.check(gpus.orElse(null), VramTier.fromWire(tier).orElseThrow());
+        }
         String gpusJson = gpus.map(JsonNode::toString).orElse("[]");
         if (gpusJson.length() > Limits.GPUS_JSON) {
             throw new InfernetException(ErrorCode.BAD_REQUEST,

@@ -27,6 +27,7 @@ import net.infernet.controlplane.jobs.Sweeper;
 import net.infernet.controlplane.nodes.CommandService;
 import net.infernet.controlplane.nodes.NodeRegistry;
 import net.infernet.controlplane.openai.OpenAiServlet;
+import net.infernet.controlplane.reputation.ReputationService;
 import net.infernet.controlplane.routing.LeastLoadedRouter;
 import net.infernet.controlplane.sse.KeepAliveService;
 import net.infernet.controlplane.tokens.TokenAuth;
@@ -59,6 +60,7 @@ public final class Harness implements AutoCloseable {
     public OutcomeService outcomes;
     public AdmissionService admission;
     public Sweeper sweeper;
+    public ReputationService reputation;
     private KeepAliveService keepAlive;
     private NodeChannelServlet channel;
     private Server server;
@@ -96,6 +98,8 @@ public final class Harness implements AutoCloseable {
         dispatcher = new DispatchService(store, directory, settings, clock);
         dispatcher.bindRouter(new LeastLoadedRouter(), Map.of("router", LeastLoadedRouter.NAME));
         outcomes = new OutcomeService(store, streams, dispatcher, receipts, escrow, clock);
+        reputation = new ReputationService(directory, 0.5, 0.5, Optional.empty(), clock);
+        outcomes.bindAttempts(reputation);
         admission = new AdmissionService(store, directory, dispatcher, streams, escrow, clock);
         sweeper = new Sweeper(store, dispatcher, outcomes, streams, directory, settings, clock, false);
         keepAlive = new KeepAliveService(settings.pingInterval());
@@ -111,7 +115,8 @@ public final class Harness implements AutoCloseable {
         mount(ctx, "client", new ClientApiServlet(auth, admission, streams, new JobReader(store), outcomes, directory,
                 receipts, escrow, keepAlive, settings), "/api/v1/jobs", "/api/v1/jobs/*", "/api/v1/models",
                 "/api/v1/cprs/*", "/api/v1/escrow");
-        mount(ctx, "nodes", new NodeApiServlet(directory, commands, receipts, new LedgerService(store, clock)),
+        mount(ctx, "nodes", new NodeApiServlet(directory, commands, receipts, new LedgerService(store, clock),
+                reputation),
                 "/api/v1/nodes/*", "/api/v1/heartbeat");
         mount(ctx, "channel", channel, "/api/v1/nodes/channel");
         mount(ctx, "openai", new OpenAiServlet(auth, admission, streams, outcomes, directory, keepAlive, settings),

@@ -60,8 +60,7 @@ public final class ReportComponent implements NodeReport {
         gpu.put("vram_tier", c.vramTier());
         if (online) {
             ArrayNode devices = gpu.putArray("devices");
-            gpus.read().forEach(g -> devices.addObject().put("name", g.name())
-                    .put("memory_total_mib", g.memoryTotalMib()).put("memory_used_mib", g.memoryUsedMib())
+            gpus.read().forEach(g -> device(devices.addObject(), g).put("memory_used_mib", g.memoryUsedMib())
                     .put("utilization_percent", g.utilizationPercent()));
         }
         stats.tokensPerSecond().ifPresent(t -> body.put("tokens_per_second", Math.round(t * 10) / 10.0));
@@ -81,7 +80,8 @@ public final class ReportComponent implements NodeReport {
         body.put("address", c.address());
         body.put("port", c.port());
         body.put("vram_tier", c.vramTier());
-        body.putArray("gpus");
+        ArrayNode devices = body.putArray("gpus"); // what strict GPU detection checks (docs/routing.md)
+        gpus.read().forEach(g -> device(devices.addObject(), g));
         ArrayNode served = body.putArray("served_models");
         backends.servedModels().forEach(served::add);
         body.put("backend", backends.selection().map(s -> s.entry().id()).orElse("none"));
@@ -93,6 +93,14 @@ public final class ReportComponent implements NodeReport {
             o.put("signature", d.signature());
         });
         return body;
+    }
+
+    /** A GPU as registration and heartbeats name it. */
+    private static ObjectNode device(ObjectNode o, GpuStats.Gpu g) {
+        o.put("name", g.name()).put("memory_total_mib", g.memoryTotalMib());
+        g.computeCapability().ifPresent(v -> o.put("compute_capability", v));
+        g.driver().ifPresent(v -> o.put("driver", v));
+        return o;
     }
 
     /** The operator's delegation of this node's key, if its file is there and is for this key. */

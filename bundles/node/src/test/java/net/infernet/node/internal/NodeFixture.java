@@ -27,6 +27,7 @@ final class NodeFixture implements AutoCloseable {
     final ModelManager models;
     final CommandRunner commands;
     final StatusService status;
+    final ProbeRunner probes;
     private boolean closed;
 
     NodeFixture(URI controlPlane, Path dir, NodeKey key, int maxJobs, Duration heartbeat, FakeBackend... engines) {
@@ -48,6 +49,7 @@ final class NodeFixture implements AutoCloseable {
         models = new ModelManager(backends, profile, heartbeats);
         commands = new CommandRunner(channel, models);
         status = new StatusService(profile, backends, stats, channel, heartbeats);
+        probes = new ProbeRunner(channel, backends);
         runner = new JobRunner(channel, backends, outbox, profile, stats); // it takes offers: the channel opens
     }
 
@@ -76,6 +78,7 @@ final class NodeFixture implements AutoCloseable {
         closed = true;
         commands.close();
         runner.stop();
+        probes.stop();
         heartbeats.stop();
         outbox.close();
         channel.close();

@@ -119,6 +119,28 @@ class NodeTest {
     }
 
     @Test
+    void answersAProbeWithItsBackendAndNothingIsBilled() throws Exception {
+        node(1, new FakeBackend("ollama", List.of(MODEL), List.of("O", "K")));
+        net.infernet.controlplane.jobs.Probe.Result r = h.dispatcher.links().get(0)
+                .probe(new net.infernet.controlplane.jobs.Probe(MODEL, "Reply OK", 4)).get(10, TimeUnit.SECONDS);
+        assertTrue(r.ok(), r.toString());
+        assertEquals("OK", r.text());
+        assertEquals(2, r.completionTokens());
+        for (net.infernet.core.api.JobState state : net.infernet.core.api.JobState.values()) {
+            assertTrue(store.jobsInState(state).isEmpty(), "a probe is not a job: nothing stored, no receipt");
+        }
+    }
+
+    @Test
+    void registersItsGpusAsNvidiaSmiReportsThem() throws Exception {
+        node(1, new FakeBackend("ollama", List.of(MODEL), List.of("x")));
+        JsonNode gpus = TestJson.read(store.nodeByPublicKey(key.publicKeyHex()).orElseThrow().gpusJson());
+        assertEquals(1, gpus.size());
+        assertEquals("NVIDIA GeForce RTX 4090", gpus.get(0).get("name").asText());
+        assertEquals(24564, gpus.get(0).get("memory_total_mib").asLong());
+    }
+
+    @Test
     void aModelInstallCommandIsRunAcknowledgedGetsItsKeyAndIsReportedAtOnce() throws Exception {
         FakeBackend engine = new FakeBackend("ollama", List.of(MODEL), List.of("x"));
         node(1, engine);

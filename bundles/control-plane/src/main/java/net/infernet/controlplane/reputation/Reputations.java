@@ -1,0 +1,22 @@
+package net.infernet.controlplane.reputation;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Optional;
+import net.infernet.controlplane.reputation.ReliabilityWindows.Counts;
+import net.infernet.controlplane.reputation.ReliabilityWindows.Reliability;
+
+/** Each node's reputation as last computed, for the public reputation endpoint. */
+public interface Reputations {
+    /**
+     * @param weight      the reputation weight routing multiplies the priority score by, 0 to 1
+     * @param reliability the operator's completion rates and score as of {@code computedAt}
+     * @param uptime      the operator's uptime checks over 72 hours: checks ({@code assigned}) and passes
+     * @param stake       the operator's stake, when a stake registry is installed and knows it
+     */
+    record NodeReputation(String nodeId, String operator, double weight, Reliability reliability, Counts uptime,
+            Optional<Instant> computedAt, Optional<BigDecimal> stake) {
+    }
+
+    Optional<NodeReputation> node(String nodeId);
+}
