@@ -5,12 +5,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,13 +16,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import net.infernet.controlplane.config.ControlPlaneConfig;
 import net.infernet.controlplane.config.Settings;
 import net.infernet.controlplane.nodes.NodeDirectory;
-import net.infernet.core.routing.Candidate;
-import net.infernet.core.routing.Candidates;
-import net.infernet.core.routing.Instance;
 import net.infernet.core.routing.JobRouter;
 import net.infernet.store.JobRecord;
 import net.infernet.store.JobStore;
-import net.infernet.store.NodeRecord;
 import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -63,7 +56,7 @@ public final class DispatchService implements Dispatcher {
     private final AtomicBoolean pumpQueued = new AtomicBoolean();
 
     // guarded by this
-    private final Map<String, Slots> nodes = new HashMap<>();
+    private final Map<String, NodeSlots> nodes = new HashMap<>();
     private final Map<String, Placement> placements = new HashMap<>();
     private final LinkedHashMap<String, ActiveJob> waiting = new LinkedHashMap<>();
     /** Waiting jobs that a node gave back: that node gets them only when no other can take them. */
@@ -75,15 +68,6 @@ public final class DispatchService implements Dispatcher {
     private record Router(JobRouter router, String name, int ranking) {
     }
 
-    /** A connected node: its link and the jobs it holds. */
-    private static final class Slots {
-        final NodeLink link;
-        final Set<String> jobs = new LinkedHashSet<>();
-
-        Slots(NodeLink link) {
-            this.link = link;
-        }
-    }
 
     @Activate
     public DispatchService(@Reference JobStore jobs, @Reference NodeDirectory directory, ControlPlaneConfig config) {
@@ -146,7 +130,7 @@ public final class DispatchService implements Dispatcher {
     @Override
     public void offer(Placement placement) {
         synchronized (this) {
-            Slots s = nodes.get(placement.nodeId());
+            NodeSlots s = nodes.get(placement.nodeId());
             if (s == null || s.link != placement.link() || !s.jobs.contains(placement.job().id())) {
                 return; // the node left meanwhile: its jobs were handed back with its detach
             }
@@ -250,15 +234,15 @@ public final class DispatchService implements Dispatcher {
         }
         Fleet f = fleet();
         String avoided = avoid.get(job.id());
-        CandidateView view = new CandidateView(job, f, avoided);
+        CandidateView view = new CandidateView(job, f, avoided, nodes, directory, placements.size());
         Optional<NodeCandidate> fits = choose(router.get(), job, view);
         if (fits.isEmpty() && avoided != null) { // the node that gave the job back, when no other can take it
-            fits = choose(router.get(), job, new CandidateView(job, f, null));
+            fits = choose(router.get(), job, new CandidateView(job, f, null, nodes, directory, placements.size()));
         }
         if (fits.isEmpty()) {
             return Optional.empty();
         }
-        Slots s = nodes.get(fits.get().nodeId());
+        NodeSlots s = nodes.get(fits.get().nodeId());
         s.jobs.add(job.id());
         avoid.remove(job.id());
         Placement p = new Placement(job, s.link);
@@ -284,63 +268,6 @@ public final class DispatchService implements Dispatcher {
         return fleet;
     }
 
-    /** The candidates for one job: the live slot counts of the attached nodes, checked one by one on demand. */
-    private final class CandidateView implements Candidates {
-        private final ActiveJob job;
-        private final Fleet fleet;
-        private final String avoided;
-        private List<NodeCandidate> list;
-
-        CandidateView(ActiveJob job, Fleet fleet, String avoided) {
-            this.job = job;
-            this.fleet = fleet;
-            this.avoided = avoided;
-        }
-
-        @Override
-        public List<NodeCandidate> list() {
-            if (list == null) {
-                List<NodeCandidate> out = new ArrayList<>();
-                for (String id : job.nodePin().map(List::of).orElseGet(() -> List.copyOf(nodes.keySet()))) {
-                    find(id).ifPresent(out::add);
-                }
-                list = List.copyOf(out);
-            }
-            return list;
-        }
-
-        @Override
-        public Optional<NodeCandidate> find(String nodeId) {
-            Slots s = nodes.get(nodeId);
-            if (s == null || !s.link.isOpen() || s.jobs.size() >= s.link.maxJobs() || nodeId.equals(avoided)
-                    || job.nodePin().filter(pin -> !pin.equals(nodeId)).isPresent()) {
-                return Optional.empty();
-            }
-            Optional<NodeRecord> n = directory.node(nodeId);
-            // online too: a node that said goodbye (it is stopping) keeps its channel open only to give jobs back
-            if (n.isEmpty() || !n.get().approved() || !n.get().servedModels().contains(job.model())
-                    || !directory.online(n.get())) {
-                return Optional.empty();
-            }
-            double tps = n.get().tokensPerSecond();
-            double vram = Fleet.vramGb(n.get());
-            return Optional.of(new NodeCandidate(nodeId, n.get().operator(), vram,
-                    Math.max(vram, fleet.operatorVramGb(n.get().operator())), s.jobs.size(), s.link.maxJobs(),
-                    tps > 0 ? OptionalDouble.of(tps) : OptionalDouble.empty()));
-        }
-
-        @Override
-        public List<? extends Instance> pool() {
-            return job.nodePin().map(pin -> fleet.instance(pin).map(List::of).orElse(List.of()))
-                    .orElseGet(() -> fleet.pool(job.model()));
-        }
-
-        @Override
-        public double utilisation() {
-            return fleet.slots() == 0 ? 1.0 : Math.min(1.0, (double) placements.size() / fleet.slots());
-        }
-    }
-
     // ---------------------------------------------------------------- slots freeing
 
     @Override
@@ -357,7 +284,7 @@ public final class DispatchService implements Dispatcher {
 
     private void forget(String jobId, String nodeId) {
         placements.remove(jobId);
-        Slots s = nodes.get(nodeId);
+        NodeSlots s = nodes.get(nodeId);
         if (s != null) {
             s.jobs.remove(jobId);
         }
@@ -375,7 +302,7 @@ public final class DispatchService implements Dispatcher {
 
     @Override
     public synchronized boolean connected(String nodeId) {
-        Slots s = nodes.get(nodeId);
+        NodeSlots s = nodes.get(nodeId);
         return s != null && s.link.isOpen();
     }
 
@@ -391,9 +318,9 @@ public final class DispatchService implements Dispatcher {
     @Override
     public List<Placement> attach(NodeLink link) {
         List<Placement> orphaned;
-        Slots old;
+        NodeSlots old;
         synchronized (this) {
-            old = nodes.put(link.nodeId(), new Slots(link));
+            old = nodes.put(link.nodeId(), new NodeSlots(link));
             attachEpoch++;
             orphaned = old == null ? List.of() : handBack(old);
         }
@@ -408,7 +335,7 @@ public final class DispatchService implements Dispatcher {
     @Override
     public List<Placement> detach(NodeLink link) {
         synchronized (this) {
-            Slots s = nodes.get(link.nodeId());
+            NodeSlots s = nodes.get(link.nodeId());
             if (s == null || s.link != link) {
                 return List.of();
             }
@@ -419,7 +346,7 @@ public final class DispatchService implements Dispatcher {
     }
 
     /** The placements of a node that is gone; caller holds the lock. */
-    private List<Placement> handBack(Slots s) {
+    private List<Placement> handBack(NodeSlots s) {
         List<Placement> out = new ArrayList<>();
         for (String jobId : s.jobs) {
             Placement p = placements.remove(jobId);
