@@ -35,13 +35,14 @@ import org.junit.jupiter.api.Test;
 abstract class RoutingContract extends ControlPlaneFixture {
     private final NodeKey operator = NodeKey.generate(new SecureRandom());
 
+    /** The registration with the delegation as the key hierarchy writes it (what a node's delegation.json holds). */
     private static UnaryOperator<ObjectNode> with(Delegation d) {
         return body -> {
-            ObjectNode o = body.putObject("delegation");
-            o.put("user_pubkey", d.userPubkey());
-            o.put("node_pubkey", d.nodePubkey());
-            o.put("created_at", d.createdAt());
-            o.put("signature", d.signature());
+            try {
+                body.set("delegation", TestNode.JSON.readTree(KeyHierarchy.toJson(d)));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
             return body;
         };
     }

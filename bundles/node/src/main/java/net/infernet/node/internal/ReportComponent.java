@@ -1,5 +1,6 @@
 package net.infernet.node.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -85,13 +86,7 @@ public final class ReportComponent implements NodeReport {
         ArrayNode served = body.putArray("served_models");
         backends.servedModels().forEach(served::add);
         body.put("backend", backends.selection().map(s -> s.entry().id()).orElse("none"));
-        delegation(key).ifPresent(d -> {
-            ObjectNode o = body.putObject("delegation");
-            o.put("user_pubkey", d.userPubkey());
-            o.put("node_pubkey", d.nodePubkey());
-            o.put("created_at", d.createdAt());
-            o.put("signature", d.signature());
-        });
+        delegation(key).ifPresent(d -> body.set("delegation", d)); // as the key hierarchy writes it
         return body;
     }
 
@@ -103,19 +98,20 @@ public final class ReportComponent implements NodeReport {
         return o;
     }
 
-    /** The operator's delegation of this node's key, if its file is there and is for this key. */
-    private Optional<Delegation> delegation(String nodeKey) {
+    /** The operator's delegation of this node's key, as JSON, if its file is there and is for this key. */
+    private Optional<JsonNode> delegation(String nodeKey) {
         Path file = KeyLayout.delegation(profile.settings().dataDir());
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
         try {
-            Delegation d = KeyHierarchy.delegationFromJson(Files.readString(file));
+            String json = Files.readString(file);
+            Delegation d = KeyHierarchy.delegationFromJson(json);
             if (!d.nodePubkey().equals(nodeKey)) {
                 LOG.warn("event=delegation_ignored file={} reason=\"for another node key\"", file);
                 return Optional.empty();
             }
-            return Optional.of(d);
+            return Optional.of(mapper.readTree(json));
         } catch (IOException | RuntimeException e) {
             LOG.warn("event=delegation_ignored file={} reason=\"{}\"", file, e.getMessage());
             return Optional.empty();
