@@ -3,9 +3,11 @@ package net.infernet.controlplane.routing;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import net.infernet.controlplane.util.Periodic;
 import net.infernet.core.routing.Candidate;
@@ -71,7 +73,7 @@ public final class StakeWeightedRouter implements JobRouter {
     /** Each operator's stake as last read; what routing uses when the registry cannot be read. */
     private final Map<String, Double> knownStakes = new HashMap<>();
     /** Operators whose stake was read in this epoch. */
-    private final Map<String, Boolean> readThisEpoch = new HashMap<>();
+    private final Set<String> readThisEpoch = new HashSet<>();
     private boolean registryDownLogged;
 
     @Activate
@@ -214,7 +216,7 @@ public final class StakeWeightedRouter implements JobRouter {
         if (registry == null) {
             return 0;
         }
-        if (readThisEpoch.putIfAbsent(operator, Boolean.TRUE) == null) {
+        if (readThisEpoch.add(operator)) {
             try {
                 knownStakes.put(operator, registry.stake(operator).map(BigDecimal::doubleValue).orElse(0.0));
             } catch (RuntimeException e) {
