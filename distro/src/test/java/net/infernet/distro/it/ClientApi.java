@@ -137,13 +137,31 @@ final class ClientApi {
         });
     }
 
-    /** Waits until the client API answers (the HTTP server's health answers earlier, while the roles start). */
+    /**
+     * Waits until the client API and the node API answer (the HTTP server's health answers earlier, while the roles
+     * start, and each API is a DS component of its own that may come up a moment after the other).
+     */
     void awaitApi() throws Exception {
         await("the client API of " + base, 60, () -> {
             try {
                 get("/api/v1/models");
                 return Optional.of(true);
             } catch (Exception | AssertionError notYet) {
+                return Optional.empty();
+            }
+        });
+        await("the node API of " + base, 60, () -> {
+            try {
+                // an unknown node: the node API's own not_found, not the server's "no such endpoint" or "starting"
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                        URI.create(base + "/api/v1/nodes/node_0000000000000000/status")).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                return r.statusCode() == 404 && r.body().contains("node_0000000000000000") ? Optional.of(true)
+                        : Optional.empty();
+            } catch (java.io.IOException e) {
+                return Optional.empty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return Optional.empty();
             }
         });

@@ -27,11 +27,6 @@ final class FrameworkStartup implements BooleanSupplier, FrameworkListener {
 
     @Override
     public boolean getAsBoolean() {
-        if (!started) {
-            // asked before the start-level event reached this listener (events arrive on another thread, in no
-            // fixed order among listeners): look for itself
-            started = reached();
-        }
         return !started;
     }
 
