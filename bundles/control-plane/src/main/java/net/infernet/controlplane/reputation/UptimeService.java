@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class UptimeService {
     private static final Logger LOG = LoggerFactory.getLogger(UptimeService.class);
-    static final Probe CHECK_PROMPT = new Probe("", "Reply with the single word OK.", 4);
+    static final String CHECK_PROMPT = "Reply with the single word OK.";
+    static final int CHECK_TOKENS = 4;
 
     private final Dispatcher dispatcher;
     private final NodeDirectory directory;
@@ -99,7 +100,7 @@ public final class UptimeService {
                 log.checked(link.nodeId(), false); // serves nothing: cannot be online for inference
                 continue;
             }
-            checks.add(link.probe(new Probe(model.get(), CHECK_PROMPT.prompt(), CHECK_PROMPT.maxTokens()))
+            checks.add(link.probe(new Probe(model.get(), CHECK_PROMPT, CHECK_TOKENS))
                     .completeOnTimeout(Probe.Result.failed("timeout"), deadline.toMillis(), TimeUnit.MILLISECONDS)
                     .thenAccept(r -> record(link.nodeId(), r)));
         }

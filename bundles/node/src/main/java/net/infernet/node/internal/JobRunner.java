@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,8 +17,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import net.infernet.core.api.ChatMessage;
-import net.infernet.core.api.ChatRequest;
 import net.infernet.core.api.Completion;
 import net.infernet.core.api.ErrorCode;
 import net.infernet.core.api.InfernetException;
@@ -210,7 +207,7 @@ public final class JobRunner implements ChannelListener, BackendListener {
             }
             r.backend = backend.get();
             long t0 = System.nanoTime();
-            Completion c = backend.get().generate(request(job), new TokenStream() {
+            Completion c = backend.get().generate(ChatRequests.of(job), new TokenStream() {
                 @Override
                 public void token(String text) {
                     String why = r.stop.get();
@@ -302,19 +299,5 @@ public final class JobRunner implements ChannelListener, BackendListener {
             LOG.warn("event=frame_dropped type={} job_id={} reason=\"the channel is down\"",
                     frame.path("type").asText(), frame.path("job_id").asText());
         }
-    }
-
-    private ChatRequest request(JsonNode job) {
-        List<ChatMessage> messages = new ArrayList<>();
-        for (JsonNode m : job.path("messages")) {
-            messages.add(new ChatMessage(m.path("role").asText("user"), m.path("content").asText("")));
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> extra = job.path("extra").isObject()
-                ? mapper.convertValue(job.get("extra"), LinkedHashMap.class) : Map.of();
-        return new ChatRequest(job.path("model").asText(), messages,
-                job.path("max_tokens").asInt(ChatRequest.DEFAULT_MAX_TOKENS),
-                job.path("temperature").asDouble(ChatRequest.DEFAULT_TEMPERATURE),
-                job.path("top_p").asDouble(ChatRequest.DEFAULT_TOP_P), extra);
     }
 }

@@ -3,15 +3,12 @@ package net.infernet.node.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import net.infernet.core.api.ChatMessage;
 import net.infernet.core.api.ChatRequest;
 import net.infernet.core.api.Completion;
 import net.infernet.core.api.InfernetException;
@@ -77,7 +74,7 @@ public final class ProbeRunner implements ChannelListener {
         }
         long t0 = System.nanoTime();
         try {
-            Completion c = backend.get().generate(request(request), new TokenStream() {
+            Completion c = backend.get().generate(capped(ChatRequests.of(request)), new TokenStream() {
                 @Override
                 public void token(String text) {
                     // the answer carries the whole text
@@ -99,6 +96,12 @@ public final class ProbeRunner implements ChannelListener {
         }
     }
 
+    /** A probe is small by design: at most {@value #MAX_TOKENS} tokens, whatever it asks. */
+    private static ChatRequest capped(ChatRequest r) {
+        return new ChatRequest(r.model(), r.messages(), Math.min(MAX_TOKENS, Math.max(1, r.maxTokens())),
+                r.temperature(), r.topP(), r.extra());
+    }
+
     private ObjectNode failure(String id, String error, String message) {
         LOG.info("event=probe_failed probe_id={} error={}", id, error);
         return mapper.createObjectNode().put("type", "probe_result").put("probe_id", id).put("ok", false)
@@ -107,15 +110,5 @@ public final class ProbeRunner implements ChannelListener {
 
     private void answer(ObjectNode frame) {
         channel.send(frame); // a channel that is down loses the answer: the control plane counts the probe missed
-    }
-
-    private static ChatRequest request(JsonNode r) {
-        List<ChatMessage> messages = new ArrayList<>();
-        for (JsonNode m : r.path("messages")) {
-            messages.add(new ChatMessage(m.path("role").asText("user"), m.path("content").asText("")));
-        }
-        return new ChatRequest(r.path("model").asText(), messages,
-                Math.min(MAX_TOKENS, Math.max(1, r.path("max_tokens").asInt(8))), r.path("temperature").asDouble(0),
-                r.path("top_p").asDouble(1.0), java.util.Map.of());
     }
 }
