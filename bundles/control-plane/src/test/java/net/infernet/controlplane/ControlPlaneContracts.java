@@ -47,4 +47,12 @@ abstract class ControlPlaneContracts {
             return store;
         }
     }
+
+    @Nested
+    class Verification extends VerificationContract {
+        @Override
+        Store store() {
+            return store;
+        }
+    }
 }

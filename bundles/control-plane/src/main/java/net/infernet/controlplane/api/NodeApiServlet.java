@@ -19,6 +19,7 @@ import net.infernet.controlplane.nodes.Limits;
 import net.infernet.controlplane.nodes.NodeDirectory;
 import net.infernet.controlplane.reputation.ReliabilityWindows;
 import net.infernet.controlplane.reputation.Reputations;
+import net.infernet.controlplane.reputation.VerificationLanes;
 import net.infernet.controlplane.nodes.SignedRequest;
 import net.infernet.core.api.ErrorCode;
 import net.infernet.core.api.InfernetException;
@@ -122,6 +123,17 @@ public class NodeApiServlet extends ApiServlet {
         up.put("checks", r.uptime().assigned());
         up.put("online", r.uptime().completed());
         up.put("score", r.uptime().rate());
+        if (r.verification().isPresent()) {
+            VerificationLanes.Standing v = r.verification().get();
+            ObjectNode ver = rep.putObject("verification");
+            ver.put("lane", v.lane().wire());
+            ver.put("reference", v.reference());
+            ver.put("window", VerificationLanes.WINDOW);
+            ver.put("checks", v.checks());
+            ver.put("failures", v.failures());
+        } else {
+            rep.putNull("verification");
+        }
         if (r.stake().isPresent()) {
             out.put("stake", r.stake().get().toPlainString());
         } else {

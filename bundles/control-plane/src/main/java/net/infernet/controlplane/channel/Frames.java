@@ -164,9 +164,11 @@ final class Frames {
         n.put("probe_id", probeId);
         ObjectNode r = n.putObject("request");
         r.put("model", probe.model());
-        r.putArray("messages").addObject().put("role", "user").put("content", probe.prompt());
+        ArrayNode messages = r.putArray("messages");
+        probe.messages().forEach(m -> messages.addObject().put("role", m.role()).put("content", m.content()));
         r.put("max_tokens", probe.maxTokens());
         r.put("temperature", 0);
+        probe.seed().ifPresent(seed -> r.putObject("extra").put("seed", seed));
         return n.toString();
     }
 

@@ -49,6 +49,7 @@ public final class OutcomeService implements JobOutcomes {
     private final Clock clock;
     private final GroupCommit<JobCompletion, Boolean> completions;
     private volatile AttemptLog attempts = AttemptLog.NONE;
+    private volatile JobAudit audit = JobAudit.NONE;
     private static final Duration FIRST_RETRY = Duration.ofMillis(500);
     private static final Duration MAX_RETRY = Duration.ofSeconds(10);
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -86,6 +87,18 @@ public final class OutcomeService implements JobOutcomes {
         }
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindAudit(JobAudit a) {
+        audit = a;
+    }
+
+    public void unbindAudit(JobAudit a) {
+        if (audit == a) {
+            audit = JobAudit.NONE;
+        }
+    }
+
     @Deactivate
     public void close() {
         retries.shutdownNow();
@@ -115,15 +128,15 @@ public final class OutcomeService implements JobOutcomes {
                     e.code().wire(), e.getMessage());
         }
         store(new JobCompletion(jobId, node.id(), attempt, content, usage.promptTokens(), usage.completionTokens(),
-                finishReason, now, countersigned), refused, answer, FIRST_RETRY);
+                finishReason, now, countersigned), held.get().job(), refused, answer, FIRST_RETRY);
     }
 
     /**
      * Stores the completion (group commit), then tells the readers and the node. A store that fails is tried again
      * with back-off until the job's time limit: the client and the node wait, nothing is lost or answered twice.
      */
-    private void store(JobCompletion done, Optional<InfernetException> refused, Consumer<ReceiptAnswer> answer,
-            Duration retry) {
+    private void store(JobCompletion done, ActiveJob job, Optional<InfernetException> refused,
+            Consumer<ReceiptAnswer> answer, Duration retry) {
         String jobId = done.jobId();
         Usage usage = new Usage(done.promptTokens(), done.completionTokens());
         completions.submit(done).whenComplete((taken, error) -> {
@@ -132,7 +145,7 @@ public final class OutcomeService implements JobOutcomes {
                         error.toString());
                 Duration next = retry.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retry.multipliedBy(2);
                 try {
-                    retries.schedule(() -> store(done, refused, answer, next), retry.toMillis(),
+                    retries.schedule(() -> store(done, job, refused, answer, next), retry.toMillis(),
                             TimeUnit.MILLISECONDS);
                 } catch (RejectedExecutionException stopping) {
                     // the control plane stops: the job is re-queued at the next start and runs again
@@ -151,6 +164,7 @@ public final class OutcomeService implements JobOutcomes {
             // that completed in the store and that no one here holds is one that ended on another instance)
             dispatcher.release(jobId, done.attempt());
             attempts.attemptEnded(done.nodeId(), true);
+            audit.completed(done.nodeId(), job, done.content());
             LOG.info("event=job_completed job_id={} node_id={} completion_tokens={} finish_reason={}", jobId,
                     done.nodeId(), usage.completionTokens(), done.finishReason());
             answer.accept(done.receipt().map(r -> ReceiptAnswer.of(jobId, r.canonicalJson()))

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * Operators' reputation (seed 004): hears how every attempt ended ({@link AttemptLog}), recomputes every operator's
  * reliability score on a schedule (hourly by default) and serves it as the routing weight
  * ({@link ReputationWeights}): reliability × uptime (the share of uptime checks passed over 72 hours, from
- * {@link UptimeService}); verification lanes will multiply in (docs/routing.md). Counts live in memory: a restarted
+ * {@link UptimeService}) × the verification lane's factor ({@link VerificationLanes}; docs/routing.md). Counts live in memory: a restarted
  * control plane starts every operator afresh.
  */
 @Component(service = {ReputationWeights.class, AttemptLog.class, UptimeLog.class, Reputations.class},
@@ -47,6 +47,7 @@ public final class ReputationService implements ReputationWeights, AttemptLog, U
     private final ReliabilityWindows uptime = new ReliabilityWindows(0, 1);
     private final Periodic recompute;
     private volatile StakeRegistry stakes;
+    private volatile Optional<VerificationLanes> lanes = Optional.empty();
     /** The last computation: operator → reliability and uptime. Replaced whole. */
     private volatile Map<String, Scores> scores = Map.of();
     private volatile Optional<Instant> computedAt = Optional.empty();
@@ -86,6 +87,16 @@ public final class ReputationService implements ReputationWeights, AttemptLog, U
         }
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindLanes(VerificationLanes l) {
+        lanes = Optional.of(l);
+    }
+
+    public void unbindLanes(VerificationLanes l) {
+        lanes = lanes.filter(current -> current != l);
+    }
+
     /** An operator's scores as of the last computation. */
     record Scores(Reliability reliability, Counts uptime) {
         double weight() {
@@ -123,10 +134,11 @@ public final class ReputationService implements ReputationWeights, AttemptLog, U
                 (System.nanoTime() - t0) / 1_000_000);
     }
 
+    /** Reliability × uptime as last computed, × the verification lane's factor as it is now. */
     @Override
     public double weight(String operatorId) {
         Scores s = scores.get(operatorId);
-        return s == null ? 1.0 : s.weight();
+        return (s == null ? 1.0 : s.weight()) * lanes.map(l -> l.factor(operatorId)).orElse(1.0);
     }
 
     @Override
@@ -134,8 +146,8 @@ public final class ReputationService implements ReputationWeights, AttemptLog, U
         return directory.node(nodeId).map(n -> {
             String operator = n.operator();
             Scores s = scores.getOrDefault(operator, new Scores(windows.of(Counts.NONE, Counts.NONE), Counts.NONE));
-            return new NodeReputation(n.id(), operator, s.weight(), s.reliability(), s.uptime(), computedAt,
-                    stake(operator));
+            return new NodeReputation(n.id(), operator, weight(operator), s.reliability(), s.uptime(),
+                    lanes.flatMap(l -> l.standing(operator)), computedAt, stake(operator));
         });
     }
 

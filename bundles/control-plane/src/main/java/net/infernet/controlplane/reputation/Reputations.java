@@ -12,10 +12,12 @@ public interface Reputations {
      * @param weight      the reputation weight routing multiplies the priority score by, 0 to 1
      * @param reliability the operator's completion rates and score as of {@code computedAt}
      * @param uptime      the operator's uptime checks over 72 hours: checks ({@code assigned}) and passes
+     * @param verification the operator's verification lane and window, when verification is on
      * @param stake       the operator's stake, when a stake registry is installed and knows it
      */
     record NodeReputation(String nodeId, String operator, double weight, Reliability reliability, Counts uptime,
-            Optional<Instant> computedAt, Optional<BigDecimal> stake) {
+            Optional<VerificationLanes.Standing> verification, Optional<Instant> computedAt,
+            Optional<BigDecimal> stake) {
     }
 
     Optional<NodeReputation> node(String nodeId);

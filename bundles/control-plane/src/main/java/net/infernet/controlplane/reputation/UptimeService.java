@@ -100,7 +100,7 @@ public final class UptimeService {
                 log.checked(link.nodeId(), false); // serves nothing: cannot be online for inference
                 continue;
             }
-            checks.add(link.probe(new Probe(model.get(), CHECK_PROMPT, CHECK_TOKENS))
+            checks.add(link.probe(Probe.ask(model.get(), CHECK_PROMPT, CHECK_TOKENS))
                     .completeOnTimeout(Probe.Result.failed("timeout"), deadline.toMillis(), TimeUnit.MILLISECONDS)
                     .thenAccept(r -> record(link.nodeId(), r)));
         }
