@@ -203,8 +203,10 @@ abstract class RoutingContract extends ControlPlaneFixture {
         TestNode node = onlineNode(10);
         // the welcome leaves just before the dispatcher attaches the channel: the first round must see it
         awaitTrue(() -> h.dispatcher.connected(node.nodeId), "the channel is attached");
-        UptimeService uptime = new UptimeService(h.dispatcher, h.directory, h.reputation, Optional.empty(),
+        UptimeService uptime = new UptimeService(h.dispatcher, h.directory, Optional.empty(),
                 Duration.ofMinutes(2), Duration.ofMillis(500), h.clock);
+        uptime.bindLog(h.reputation);
+        uptime.bindLog(h.points);
         uptime.round().get(5, TimeUnit.SECONDS);
         assertTrue(node.channel().next("probe", 300).isEmpty(), "in its start-up buffer: not checked");
 
@@ -236,5 +238,47 @@ abstract class RoutingContract extends ControlPlaneFixture {
         assertEquals(3, rep.at("/reputation/uptime/checks").asInt(), rep.toString());
         assertEquals(1, rep.at("/reputation/uptime/online").asInt());
         assertEquals(1.0 / 3, rep.at("/reputation/weight").asDouble(), 1e-9, "reliability 1 × uptime 1/3");
+        assertEquals(24, rep.at("/points/uptime").asLong(), "one check passed by a >=24gb node: its 24 GB");
+    }
+
+    @Test
+    void completedJobsEarnTheirOperatorPointsByTokensAndModelSizeAndAwardsAddUp() throws Exception {
+        harness(Settings.defaults());
+        TestNode node = onlineNode(10);
+        TestNode other = onlineNode(10);
+        Client client = new Client(h.base, h.token("app"));
+        for (TestNode n : List.of(node, node, other)) {
+            Client.Events sse = client.stream("/api/v1/jobs", "{\"model\":\"" + model + "\",\"messages\":[" + MSG
+                    + "],\"stream\":true,\"node_id\":\"" + n.nodeId + "\"}");
+            n.attempt(n.claim(10_000).orElseThrow()).text("ok").done(40, 6);
+            assertEquals("data: {\"text\":\"ok\"}", sse.nextData());
+        }
+        String operator = node.key.publicKeyHex();
+        long perJob = (6 + 40 / 4) * 2; // (completion + prompt / 4) × the size class of a 7b model
+        awaitTrue(() -> h.points.standing(operator, h.points.currentEpoch()).total() == 2 * perJob,
+                "the points of both jobs, before any write to the store");
+        h.points.flush();
+        long epoch = h.points.currentEpoch();
+        assertEquals(Map.of(net.infernet.store.PointsStore.COMPUTE, 2 * perJob), h.store.points(operator, epoch),
+                "written to the ledger");
+        h.store.addPoints(List.of(new net.infernet.store.PointsStore.PointsEntry(operator, epoch,
+                net.infernet.store.PointsStore.AWARD, 100, Optional.of("wrote a guide"), h.clock.instant())));
+        JsonNode mine = json(node.get("/api/v1/operators/" + operator + "/points").body()).get("points");
+        assertEquals(2 * perJob, mine.get("compute").asLong(), mine.toString());
+        assertEquals(100, mine.get("award").asLong());
+        assertEquals(2 * perJob + 100, mine.get("total").asLong());
+        assertEquals(epoch, mine.get("epoch").asLong());
+        // other tests' operators may share this database's epoch: the share is of whatever the network earned
+        assertEquals((double) mine.get("total").asLong() / mine.get("network_total").asLong(),
+                mine.get("share").asDouble(), 1e-12);
+        assertTrue(mine.get("network_total").asLong() >= 3 * perJob + 100);
+        assertEquals(mine, json(node.get("/api/v1/nodes/" + node.nodeId + "/reputation").body()).get("points"));
+        assertEquals(0, json(node.get("/api/v1/operators/" + operator + "/points?epoch=" + (epoch - 1)).body())
+                .at("/points/total").asLong(), "last week: nothing");
+        HttpResponse<String> bad = node.get("/api/v1/operators/" + operator + "/points?epoch=last");
+        assertEquals(400, bad.statusCode(), bad.body());
+        assertEquals("bad_request", json(bad.body()).get("error").asText());
+        assertEquals(400, node.get("/api/v1/operators/nobody/points").statusCode());
+        assertEquals(404, node.get("/api/v1/operators/" + operator + "/stake").statusCode());
     }
 }

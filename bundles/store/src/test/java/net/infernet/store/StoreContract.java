@@ -331,4 +331,28 @@ abstract class StoreContract {
         assertFalse(store().consumeRegistrationToken(hash, T0));
         assertFalse(store().consumeRegistrationToken("unknown", T0));
     }
+
+    @Test
+    void pointsAddUpPerOperatorKindAndEpochAndEpochsAreIsoWeeks() {
+        assertEquals(0, PointsStore.epochOf(Instant.parse("1970-01-05T00:00:00Z")));
+        assertEquals(0, PointsStore.epochOf(Instant.parse("1970-01-11T23:59:59Z")));
+        assertEquals(-1, PointsStore.epochOf(Instant.parse("1970-01-04T23:59:59Z")));
+        long epoch = PointsStore.epochOf(Instant.parse("2026-12-07T12:00:00Z")); // a Monday
+        assertEquals(Instant.parse("2026-12-07T00:00:00Z"), PointsStore.epochStart(epoch));
+        // an epoch of its own per run: tests sharing one PostgreSQL database never see each other's points
+        long mine = 1_000_000 + Math.floorMod(UUID.randomUUID().getMostSignificantBits(), 1_000_000_000L);
+        String a = uid("op-a-");
+        String b = uid("op-b-");
+        store().addPoints(List.of(
+                new PointsStore.PointsEntry(a, mine, PointsStore.COMPUTE, 120, Optional.empty(), T0),
+                new PointsStore.PointsEntry(a, mine, PointsStore.COMPUTE, 30, Optional.empty(), T0),
+                new PointsStore.PointsEntry(a, mine, PointsStore.AWARD, 50, Optional.of("wrote the guide"), T0),
+                new PointsStore.PointsEntry(b, mine, PointsStore.UPTIME, 24, Optional.empty(), T0),
+                new PointsStore.PointsEntry(a, mine + 1, PointsStore.COMPUTE, 7, Optional.empty(), T0)));
+        assertEquals(Map.of(PointsStore.AWARD, 50L, PointsStore.COMPUTE, 150L), store().points(a, mine));
+        assertEquals(Map.of(PointsStore.UPTIME, 24L), store().points(b, mine));
+        assertEquals(224, store().epochTotal(mine));
+        assertEquals(Map.of(), store().points(b, mine + 1));
+        store().addPoints(List.of()); // nothing to add: no transaction
+    }
 }

@@ -21,6 +21,7 @@ import net.infernet.controlplane.reputation.ReliabilityWindows;
 import net.infernet.controlplane.reputation.Reputations;
 import net.infernet.controlplane.reputation.VerificationLanes;
 import net.infernet.controlplane.nodes.SignedRequest;
+import net.infernet.controlplane.points.Points;
 import net.infernet.core.api.ErrorCode;
 import net.infernet.core.api.InfernetException;
 import net.infernet.core.http.ApiServlet;
@@ -50,16 +51,19 @@ public class NodeApiServlet extends ApiServlet {
     private final transient ReceiptIssuer receipts;
     private final transient Ledger ledger;
     private final transient Reputations reputations;
+    private final transient Points points;
 
     @Activate
     public NodeApiServlet(@Reference NodeDirectory directory, @Reference Commands commands,
-            @Reference ReceiptIssuer receipts, @Reference Ledger ledger, @Reference Reputations reputations) {
+            @Reference ReceiptIssuer receipts, @Reference Ledger ledger, @Reference Reputations reputations,
+            @Reference Points points) {
         super(new HttpApi(HttpApi.DEFAULT_MAX_BODY_BYTES));
         this.directory = directory;
         this.commands = commands;
         this.receipts = receipts;
         this.ledger = ledger;
         this.reputations = reputations;
+        this.points = points;
     }
 
     @Override
@@ -139,6 +143,7 @@ public class NodeApiServlet extends ApiServlet {
         } else {
             out.putNull("stake");
         }
+        Responses.points(out.putObject("points"), points.standing(r.operator(), points.currentEpoch()));
         if (r.computedAt().isPresent()) {
             out.put("computed_at", r.computedAt().get().toString());
         } else {

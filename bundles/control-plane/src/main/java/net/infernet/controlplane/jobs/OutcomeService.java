@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,7 +51,7 @@ public final class OutcomeService implements JobOutcomes {
     private final Clock clock;
     private final GroupCommit<JobCompletion, Boolean> completions;
     private volatile AttemptLog attempts = AttemptLog.NONE;
-    private volatile JobAudit audit = JobAudit.NONE;
+    private final List<JobAudit> audits = new CopyOnWriteArrayList<>();
     private static final Duration FIRST_RETRY = Duration.ofMillis(500);
     private static final Duration MAX_RETRY = Duration.ofSeconds(10);
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -87,16 +89,13 @@ public final class OutcomeService implements JobOutcomes {
         }
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     public void bindAudit(JobAudit a) {
-        audit = a;
+        audits.add(a);
     }
 
     public void unbindAudit(JobAudit a) {
-        if (audit == a) {
-            audit = JobAudit.NONE;
-        }
+        audits.remove(a);
     }
 
     @Deactivate
@@ -164,7 +163,9 @@ public final class OutcomeService implements JobOutcomes {
             // that completed in the store and that no one here holds is one that ended on another instance)
             dispatcher.release(jobId, done.attempt());
             attempts.attemptEnded(done.nodeId(), true);
-            audit.completed(done.nodeId(), job, done.content());
+            for (JobAudit a : audits) {
+                a.completed(done.nodeId(), job, done.content(), usage);
+            }
             LOG.info("event=job_completed job_id={} node_id={} completion_tokens={} finish_reason={}", jobId,
                     done.nodeId(), usage.completionTokens(), done.finishReason());
             answer.accept(done.receipt().map(r -> ReceiptAnswer.of(jobId, r.canonicalJson()))

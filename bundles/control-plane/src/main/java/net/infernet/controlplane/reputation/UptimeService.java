@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import net.infernet.controlplane.jobs.Dispatcher;
 import net.infernet.controlplane.jobs.NodeLink;
@@ -24,6 +25,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +45,7 @@ public final class UptimeService {
 
     private final Dispatcher dispatcher;
     private final NodeDirectory directory;
-    private final UptimeLog log;
+    private final List<UptimeLog> logs = new CopyOnWriteArrayList<>();
     private final Duration buffer;
     private final Duration deadline;
     private final Clock clock;
@@ -53,22 +56,31 @@ public final class UptimeService {
 
     @Activate
     public UptimeService(@Reference Dispatcher dispatcher, @Reference NodeDirectory directory,
-            @Reference UptimeLog log, ReputationConfig config) {
-        this(dispatcher, directory, log, Optional.of(Duration.ofSeconds(Math.max(1, config.uptime_interval_seconds()))),
+            ReputationConfig config) {
+        this(dispatcher, directory, Optional.of(Duration.ofSeconds(Math.max(1, config.uptime_interval_seconds()))),
                 Duration.ofSeconds(config.uptime_startup_buffer_seconds()),
                 Duration.ofSeconds(Math.max(1, config.uptime_deadline_seconds())), Clock.systemUTC());
     }
 
     /** @param every how often a round runs; empty: only when {@link #round()} is called (tests) */
-    public UptimeService(Dispatcher dispatcher, NodeDirectory directory, UptimeLog log, Optional<Duration> every,
+    public UptimeService(Dispatcher dispatcher, NodeDirectory directory, Optional<Duration> every,
             Duration buffer, Duration deadline, Clock clock) {
         this.dispatcher = dispatcher;
         this.directory = directory;
-        this.log = log;
         this.buffer = buffer;
         this.deadline = deadline;
         this.clock = clock;
         this.rounds = every.map(d -> new Periodic("uptime", d, () -> round().join())).orElse(null);
+    }
+
+    /** Who hears the checks' results: reputation (uptime score), points. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void bindLog(UptimeLog log) {
+        logs.add(log);
+    }
+
+    public void unbindLog(UptimeLog log) {
+        logs.remove(log);
     }
 
     @Deactivate
@@ -97,7 +109,7 @@ public final class UptimeService {
             Optional<String> model = directory.node(link.nodeId()).map(NodeRecord::servedModels)
                     .filter(m -> !m.isEmpty()).map(m -> m.get(0));
             if (model.isEmpty()) {
-                log.checked(link.nodeId(), false); // serves nothing: cannot be online for inference
+                checked(link.nodeId(), false); // serves nothing: cannot be online for inference
                 continue;
             }
             checks.add(link.probe(Probe.ask(model.get(), CHECK_PROMPT, CHECK_TOKENS))
@@ -106,7 +118,7 @@ public final class UptimeService {
         }
         for (String gone : checkedBefore) {
             if (!connected.contains(gone)) {
-                log.checked(gone, false); // checked before, not connected now: offline for this interval
+                checked(gone, false); // checked before, not connected now: offline for this interval
             }
         }
         checkedBefore.removeIf(id -> directory.node(id).isEmpty());
@@ -115,9 +127,15 @@ public final class UptimeService {
 
     private void record(String nodeId, Probe.Result r) {
         boolean online = r.ok() && r.completionTokens() > 0;
-        log.checked(nodeId, online);
+        checked(nodeId, online);
         if (!online) {
             LOG.info("event=uptime_check_failed node_id={} error={}", nodeId, r.error().orElse("no_tokens"));
+        }
+    }
+
+    private void checked(String nodeId, boolean online) {
+        for (UptimeLog log : logs) {
+            log.checked(nodeId, online);
         }
     }
 }

@@ -20,6 +20,7 @@ import net.infernet.controlplane.jobs.Probe;
 import net.infernet.controlplane.nodes.NodeDirectory;
 import net.infernet.controlplane.util.Periodic;
 import net.infernet.core.api.ChatMessage;
+import net.infernet.core.api.Usage;
 import net.infernet.store.NodeRecord;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -167,7 +168,7 @@ public final class VerificationService implements JobAudit, VerificationLanes {
 
     /** A sample of completed greedy jobs is run again on a reference node (asynchronously; never blocks). */
     @Override
-    public void completed(String nodeId, ActiveJob job, String content) {
+    public void completed(String nodeId, ActiveJob job, String content, Usage usage) {
         reexecute(nodeId, job, content);
     }
 

@@ -28,6 +28,8 @@ import net.infernet.controlplane.nodes.CommandService;
 import net.infernet.controlplane.nodes.NodeRegistry;
 import net.infernet.controlplane.openai.OpenAiServlet;
 import net.infernet.controlplane.reputation.ReputationService;
+import net.infernet.controlplane.points.PointsService;
+import net.infernet.controlplane.api.OperatorApiServlet;
 import net.infernet.controlplane.routing.LeastLoadedRouter;
 import net.infernet.controlplane.sse.KeepAliveService;
 import net.infernet.controlplane.tokens.TokenAuth;
@@ -61,6 +63,7 @@ public final class Harness implements AutoCloseable {
     public AdmissionService admission;
     public Sweeper sweeper;
     public ReputationService reputation;
+    public PointsService points;
     private KeepAliveService keepAlive;
     private NodeChannelServlet channel;
     private Server server;
@@ -100,6 +103,8 @@ public final class Harness implements AutoCloseable {
         outcomes = new OutcomeService(store, streams, dispatcher, receipts, escrow, clock);
         reputation = new ReputationService(directory, 0.5, 0.5, Optional.empty(), clock);
         outcomes.bindAttempts(reputation);
+        points = new PointsService(store, directory, clock, Optional.empty());
+        outcomes.bindAudit(points);
         admission = new AdmissionService(store, directory, dispatcher, streams, escrow, clock);
         sweeper = new Sweeper(store, dispatcher, outcomes, streams, directory, settings, clock, false);
         keepAlive = new KeepAliveService(settings.pingInterval());
@@ -116,8 +121,9 @@ public final class Harness implements AutoCloseable {
                 receipts, escrow, keepAlive, settings), "/api/v1/jobs", "/api/v1/jobs/*", "/api/v1/models",
                 "/api/v1/cprs/*", "/api/v1/escrow");
         mount(ctx, "nodes", new NodeApiServlet(directory, commands, receipts, new LedgerService(store, clock),
-                reputation),
+                reputation, points),
                 "/api/v1/nodes/*", "/api/v1/heartbeat");
+        mount(ctx, "operators", new OperatorApiServlet(points), "/api/v1/operators/*");
         mount(ctx, "channel", channel, "/api/v1/nodes/channel");
         mount(ctx, "openai", new OpenAiServlet(auth, admission, streams, outcomes, directory, keepAlive, settings),
                 "/v1/*");

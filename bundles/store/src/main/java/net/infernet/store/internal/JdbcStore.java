@@ -27,6 +27,7 @@ public class JdbcStore implements Store {
     private JdbcTokens tokens;
     private JdbcCommands commands;
     private JdbcLedger ledger;
+    private JdbcPoints points;
     private Optional<H2Maintenance> maintenance = Optional.empty();
 
     protected JdbcStore() {
@@ -50,6 +51,7 @@ public class JdbcStore implements Store {
         tokens = new JdbcTokens(db);
         commands = new JdbcCommands(db);
         ledger = new JdbcLedger(db);
+        points = new JdbcPoints(db);
         if (h2CompactBytes > 0) {
             maintenance = db.h2File().map(f -> new H2Maintenance(db, f, h2CompactBytes));
         }
@@ -237,5 +239,22 @@ public class JdbcStore implements Store {
     @Override
     public List<PayoutDestination> payoutDestinations(String nodeId) {
         return ledger.payoutDestinations(nodeId);
+    }
+
+    // ---- points
+
+    @Override
+    public void addPoints(List<PointsEntry> entries) {
+        points.addPoints(entries);
+    }
+
+    @Override
+    public Map<String, Long> points(String operator, long epoch) {
+        return points.points(operator, epoch);
+    }
+
+    @Override
+    public long epochTotal(long epoch) {
+        return points.epochTotal(epoch);
     }
 }
