@@ -19,6 +19,9 @@ import java.util.regex.Pattern;
 import net.infernet.cli.Cli;
 import net.infernet.cli.Command;
 import net.infernet.node.config.NodeConfig;
+import net.infernet.node.hardware.EngineChoice;
+import net.infernet.node.hardware.HardwareProbe;
+import net.infernet.node.hardware.HardwareProfile;
 
 /** {@code infernet doctor [--json]}: every check of the book's table; exit 1 when any check fails. */
 public final class DoctorCommand implements Command {
@@ -49,7 +52,7 @@ public final class DoctorCommand implements Command {
 
     @Override
     public String summary() {
-        return "diagnose config, key, control plane, backend, models, clock, disk, GPU [--json]";
+        return "diagnose config, key, control plane, backend, engine choice, models, clock, disk, GPU [--json]";
     }
 
     @Override
@@ -84,7 +87,10 @@ public final class DoctorCommand implements Command {
         if (id.isPresent() && health.isPresent()) {
             onlineCheck(env, id.get(), out);
         }
-        backendChecks(env, config, out);
+        NodeHttp http = new NodeHttp(Optional.empty(), host.clock());
+        Optional<JsonNode> daemon = daemonStatus(env, http);
+        backendChecks(env, config, daemon, out);
+        engineChecks(env, config, daemon, out);
         health.ifPresent(h -> clockCheck(h, out));
         diskCheck(env, out);
         gpuChecks(out);
@@ -143,11 +149,12 @@ public final class DoctorCommand implements Command {
         }
     }
 
-    private void backendChecks(NodeEnv env, Optional<NodeConfig> config, List<Check> out) {
+    private void backendChecks(NodeEnv env, Optional<NodeConfig> config, Optional<JsonNode> status,
+            List<Check> out) {
         NodeHttp http = new NodeHttp(Optional.empty(), host.clock());
         List<String> configured = config.map(NodeConfig::servedModels).orElse(List.of());
         // a running daemon knows its backend, the embedded llama.cpp included, which no HTTP probe can find
-        Optional<JsonNode> daemon = daemonStatus(env, http).filter(d -> d.hasNonNull("backend"));
+        Optional<JsonNode> daemon = status.filter(d -> d.hasNonNull("backend"));
         if (daemon.isPresent()) {
             out.add(new Check("OK", "Backend (" + daemon.get().get("backend").asText() + ")",
                     "in use by the running node (" + daemon.get().path("backend_reason").asText("selected") + ")"));
@@ -172,6 +179,41 @@ public final class DoctorCommand implements Command {
         Engines.Engine e = found.get();
         out.add(new Check("OK", "Backend (" + e.id() + ")", "running at " + e.host()));
         modelsCheck(configured, Engines.models(http, e), out);
+    }
+
+    /**
+     * The engine rule (docs/node.md, "Engine selection"): the hardware seen, the engines found and the engine the
+     * rule picks, with its reason. A running daemon reports its own decision; otherwise the CLI decides as the
+     * daemon would, from the same tools and the engines' health URLs.
+     */
+    private void engineChecks(NodeEnv env, Optional<NodeConfig> config, Optional<JsonNode> daemon, List<Check> out) {
+        Optional<JsonNode> decided = daemon.map(d -> d.path("engine_choice")).filter(JsonNode::isObject);
+        if (decided.isPresent()) {
+            JsonNode d = decided.get();
+            List<String> found = new ArrayList<>();
+            d.path("found").forEach(f -> found.add(f.asText()));
+            engineLines(d.path("hardware").path("summary").asText("unknown"), found,
+                    Optional.ofNullable(d.get("engine")).filter(JsonNode::isTextual).map(JsonNode::asText),
+                    d.path("reason").asText(""), " (running node)", out);
+            return;
+        }
+        HardwareProfile hw = Hardware.profile(host);
+        List<String> found = Engines.found(new NodeHttp(Optional.empty(), host.clock()),
+                Engines.probeOrder(env.cli().env()), env.cli().dataDir().resolve("models"));
+        // what the daemon takes as configured: INFERNET_BACKEND, else config.json's top-level backend
+        Optional<String> configured = Optional.ofNullable(env.cli().env().get("INFERNET_BACKEND"))
+                .filter(b -> !b.isBlank()).or(() -> config.flatMap(NodeConfig::backend));
+        EngineChoice.Choice c = EngineChoice.choose(hw, found, configured);
+        engineLines(hw.describe(), found, c.engine(), c.reason(), "", out);
+    }
+
+    private static void engineLines(String hardware, List<String> found, Optional<String> engine, String reason,
+            String source, List<Check> out) {
+        out.add(new Check("OK", "Hardware", hardware));
+        out.add(found.isEmpty() ? new Check("WARN", "Engines found", "none" + source)
+                : new Check("OK", "Engines found", String.join(", ", found) + source));
+        out.add(engine.map(e -> new Check("OK", "Engine choice", e + ": " + reason + source))
+                .orElse(new Check("WARN", "Engine choice", "none: " + reason + source)));
     }
 
     private static Optional<JsonNode> daemonStatus(NodeEnv env, NodeHttp http) {
@@ -230,7 +272,17 @@ public final class DoctorCommand implements Command {
             out.add(new Check("OK", "CUDA", "not needed (ROCm)"));
             return;
         }
-        out.add(new Check("WARN", "GPU drivers", "no NVIDIA or AMD driver found; CPU-only node"));
+        if (host.run(HardwareProbe.ROCM_QUERY).isPresent()) {
+            out.add(new Check("OK", "GPU drivers", "AMD ROCm (rocm-smi)"));
+            out.add(new Check("OK", "CUDA", "not needed (ROCm)"));
+            return;
+        }
+        if (host.run(HardwareProbe.APPLE_QUERY).filter(j -> j.contains("sppci_vendor_Apple")).isPresent()) {
+            out.add(new Check("OK", "GPU drivers", "Apple Metal (built into macOS)"));
+            out.add(new Check("OK", "CUDA", "not needed (Apple silicon)"));
+            return;
+        }
+        out.add(new Check("WARN", "GPU drivers", "no NVIDIA, AMD or Apple GPU found; CPU-only node"));
         out.add(new Check("WARN", "CUDA", "not available"));
     }
 

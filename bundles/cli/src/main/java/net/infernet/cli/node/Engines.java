@@ -3,10 +3,14 @@ package net.infernet.cli.node;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
+import net.infernet.node.hardware.EngineChoice;
 
 /** The book's "Default probe order" with each engine's health URL; hosts come from the book's env vars. */
 final class Engines {
@@ -54,6 +58,24 @@ final class Engines {
         } catch (IOException | RuntimeException down) {
             return false;
         }
+    }
+
+    /**
+     * The engines whose health URL answers, in probe order, then the embedded llama.cpp when the default models
+     * folder ({@code <dataDir>/models}) holds a GGUF (its health rule; no HTTP probe can see it).
+     */
+    static List<String> found(NodeHttp http, List<Engine> engines, Path modelsDir) {
+        List<String> out = new ArrayList<>();
+        engines.stream().filter(e -> answers(http, e)).map(Engine::id).filter(id -> !out.contains(id))
+                .forEach(out::add);
+        try (Stream<Path> files = Files.list(modelsDir)) {
+            if (files.anyMatch(f -> f.getFileName().toString().endsWith(".gguf") && Files.isRegularFile(f))) {
+                out.add(EngineChoice.LLAMACPP_EMBEDDED);
+            }
+        } catch (IOException noFolder) {
+            // no models folder: the embedded llama.cpp has nothing to serve
+        }
+        return out;
     }
 
     /** The models an engine lists (Ollama tags or OpenAI-style {@code /v1/models}). */

@@ -6,6 +6,8 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.infernet.core.api.VramTier;
+import net.infernet.node.hardware.HardwareProbe;
+import net.infernet.node.hardware.HardwareProfile;
 
 /**
  * GPU detection as {@code infernet setup} does it: {@code nvidia-smi}, then {@code rocminfo}/{@code rocm-smi},
@@ -75,6 +77,14 @@ record Hardware(List<Gpu> gpus, String vendor) {
             }
         }
         return new Hardware(List.of(), "cpu");
+    }
+
+    /**
+     * What the node's engine rule looks at, read as the daemon reads it: {@code nvidia-smi}, else {@code rocm-smi}
+     * JSON, else {@code system_profiler} (macOS), plus CPU cores and system memory.
+     */
+    static HardwareProfile profile(Host host) {
+        return new HardwareProbe(host::run).profile();
     }
 
     double totalVramGb() {

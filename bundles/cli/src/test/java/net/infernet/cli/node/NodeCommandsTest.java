@@ -17,6 +17,7 @@ import java.util.Map;
 import net.infernet.cli.Cli;
 import net.infernet.node.config.ConfigFile;
 import net.infernet.node.config.NodeConfig;
+import net.infernet.node.hardware.HardwareProbe;
 import net.infernet.protocol.auth.RequestVerifier;
 import net.infernet.protocol.keys.KeyFiles;
 import net.infernet.protocol.keys.KeyLayout;
@@ -60,12 +61,17 @@ class NodeCommandsTest {
     }
 
     Stub.Term term() {
+        return term(Map.of());
+    }
+
+    Stub.Term term(Map<String, String> extra) {
         Map<String, String> env = new HashMap<>();
         env.put("OLLAMA_HOST", ollama.url());
         env.put("INFERNET_NODE_URL", node.url());
         for (String v : List.of("VLLM_HOST", "SGLANG_HOST", "MODULAR_MAX_HOST", "LLAMACPP_HOST")) {
             env.put(v, "http://127.0.0.1:1");
         }
+        env.putAll(extra);
         return new Stub.Term(dir, env);
     }
 
@@ -282,5 +288,88 @@ class NodeCommandsTest {
         JsonNode body = NodeHttp.MAPPER.readTree(sent.body());
         assertEquals("qwen2.5:14b", body.path("model").asText());
         assertEquals("What is the capital of France?", body.path("messages").get(0).path("content").asText());
+    }
+
+    static final String H100_CSV = "NVIDIA H100 80GB HBM3, 81559, 1024, 12, 9.0, 550.54.15\n";
+
+    @Test
+    void doctorShowsTheHardwareTheEnginesFoundAndTheEngineTheRulePicks() throws Exception {
+        try (Stub vllm = new Stub()) {
+            vllm.json("/health", "{}");
+            Files.createDirectories(dir.resolve("data/models"));
+            Files.writeString(dir.resolve("data/models/tiny.gguf"), "GGUF");
+            Stub.FakeHost h100 = new Stub.FakeHost(Map.of(Hardware.NVIDIA_DRIVER, "550.54.15\n",
+                    Hardware.NVIDIA_PLAIN, NVIDIA_SMI, HardwareProbe.NVIDIA_QUERY, H100_CSV), 234L << 30,
+                    Clock.systemUTC());
+            Stub.Term t = term(Map.of("VLLM_HOST", vllm.url()));
+            assertEquals(Cli.OK, new DoctorCommand(h100).run(List.of(), t.cli), t.out());
+            String out = t.out();
+            assertTrue(out.contains("[OK] Hardware: 1x NVIDIA H100 80GB HBM3 (nvidia, 80 GB, cc 9.0); "), out);
+            assertTrue(out.contains("[OK] Engines found: ollama, vllm, llamacpp-embedded\n"), out);
+            assertTrue(out.contains("[OK] Engine choice: vllm: NVIDIA H100 80GB HBM3 (cc 9.0, 80 GB), cc >= 8.0 and"
+                    + " >= 16 GB VRAM: vllm > sglang > max > llamacpp > ollama > llamacpp-embedded; first found: vllm"),
+                    out);
+            assertTrue(out.contains("All checks passed."), out);
+
+            // a configured engine always wins; the same in --json
+            Stub.Term configured = term(Map.of("VLLM_HOST", vllm.url(), "INFERNET_BACKEND", "ollama"));
+            new DoctorCommand(h100).run(List.of("--json"), configured.cli);
+            JsonNode choice = check(NodeHttp.MAPPER.readTree(configured.out()), "Engine choice");
+            assertEquals("OK", choice.path("level").asText());
+            assertEquals("ollama: configured (backend=ollama)", choice.path("detail").asText());
+        }
+    }
+
+    @Test
+    void doctorOnAnAmdMachineWithNoEngineSaysSo() throws Exception {
+        ollama.close();
+        Stub.FakeHost amd = new Stub.FakeHost(Map.of(HardwareProbe.ROCM_QUERY, """
+                {"card0": {"Card Series": "AMD Instinct MI300X OAM", "GFX Version": "gfx942",
+                 "VRAM Total Memory (B)": "205822885888", "VRAM Total Used Memory (B)": "297545728",
+                 "GPU use (%)": "0"}, "system": {"Driver version": "6.8.5"}}
+                """), 234L << 30, Clock.systemUTC());
+        Stub.Term t = term();
+        assertEquals(Cli.FAILED, new DoctorCommand(amd).run(List.of(), t.cli));
+        String out = t.out();
+        assertTrue(out.contains("[OK] Hardware: 1x AMD Instinct MI300X OAM (amd, 192 GB, gfx942); "), out);
+        assertTrue(out.contains("[WARN] Engines found: none"), out);
+        assertTrue(out.contains("[WARN] Engine choice: none: no engine found"), out);
+        assertTrue(out.contains("[OK] GPU drivers: AMD ROCm (rocm-smi)"), out);
+        assertTrue(out.contains("[OK] CUDA: not needed (ROCm)"), out);
+    }
+
+    @Test
+    void doctorShowsTheRunningDaemonsEngineChoice() throws Exception {
+        node.json("/api/v1/node/status", """
+                {"node_id":"node_00000000000000aa","state":"online","backend":"llamacpp",
+                 "backend_reason":"Apple M2 Pro (32 GB unified memory), Metal builds first","models":["qwen2.5:14b"],
+                 "engine_choice":{"engine":"llamacpp","reason":"Apple M2 Pro (32 GB unified memory), Metal builds \
+                first (the embedded llama.cpp is CPU-only): llamacpp > ollama > llamacpp-embedded; first found: llamacpp",
+                 "found":["ollama","llamacpp"],"hardware":{"summary":"1x Apple M2 Pro (apple, 32 GB unified, metal3); \
+                12 CPU cores; 32 GB memory","cpu_cores":12,"memory_mib":32768,"gpus":[{"vendor":"apple",
+                 "name":"Apple M2 Pro","memory_total_mib":32768,"architecture":"metal3"}]}}}
+                """);
+        Stub.FakeHost mac = new Stub.FakeHost(Map.of(HardwareProbe.APPLE_QUERY,
+                "{\"SPDisplaysDataType\":[{\"sppci_model\":\"Apple M2 Pro\",\"spdisplays_vendor\":\"sppci_vendor_Apple\"}]}"),
+                234L << 30, Clock.systemUTC());
+        Stub.Term t = term();
+        assertEquals(Cli.OK, new DoctorCommand(mac).run(List.of(), t.cli), t.out());
+        String out = t.out();
+        assertTrue(out.contains("[OK] Hardware: 1x Apple M2 Pro (apple, 32 GB unified, metal3); 12 CPU cores; 32 GB"
+                + " memory"), out);
+        assertTrue(out.contains("[OK] Engines found: ollama, llamacpp (running node)"), out);
+        assertTrue(out.contains("[OK] Engine choice: llamacpp: Apple M2 Pro (32 GB unified memory), Metal builds first"
+                + " (the embedded llama.cpp is CPU-only): llamacpp > ollama > llamacpp-embedded; first found: llamacpp"
+                + " (running node)"), out);
+        assertTrue(out.contains("[OK] GPU drivers: Apple Metal (built into macOS)"), out);
+    }
+
+    private static JsonNode check(JsonNode doctor, String name) {
+        for (JsonNode c : doctor.path("checks")) {
+            if (c.path("name").asText().equals(name)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no check " + name + " in " + doctor);
     }
 }

@@ -16,6 +16,11 @@ public interface BackendSelection {
 
     Optional<Backends.Selection> selection();
 
+    /** What the last selection saw and decided (hardware, engines found, the rule's choice); empty before one. */
+    default Optional<Backends.Decision> decision() {
+        return Optional.empty();
+    }
+
     /** Tells {@code listener} about backend changes from now on. */
     void subscribe(BackendListener listener);
 
@@ -27,7 +32,9 @@ public interface BackendSelection {
 
     /**
      * The active backend, waiting up to {@code grace} for one while a bundle is being replaced (its old service
-     * leaves before the new one registers); empty when none came, or as soon as {@code giveUp} says so.
+     * leaves before the new one registers); empty when none came, or as soon as {@code giveUp} says so. The job
+     * runner calls this for every job: once a backend was handed out, a backend that appears no longer makes the
+     * engine rule choose again while one serves.
      */
     Optional<InferenceBackend> await(Duration grace, BooleanSupplier giveUp) throws InterruptedException;
 

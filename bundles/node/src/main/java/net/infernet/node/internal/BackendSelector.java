@@ -7,8 +7,11 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import net.infernet.core.backend.InferenceBackend;
 import net.infernet.core.backend.ModelInfo;
+import net.infernet.node.hardware.HardwareProbe;
+import net.infernet.node.hardware.HardwareProfile;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -20,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows every {@link InferenceBackend} service as bundles come and go (dropped into {@code deploy/}, replaced,
- * removed) and keeps one selected: the operator's choice, else the first to answer in the book's probe order.
+ * removed) and keeps one selected: the operator's choice, else the engine the hardware prefers among those that
+ * answer ({@link net.infernet.node.hardware.EngineChoice}).
  */
 @Component
 public final class BackendSelector implements BackendSelection {
@@ -29,13 +33,34 @@ public final class BackendSelector implements BackendSelection {
     private final AtomicReference<Optional<Backends.Selection>> active = new AtomicReference<>(Optional.empty());
     private final List<BackendListener> listeners = new CopyOnWriteArrayList<>();
     private final NodeProfile profile;
+    private final Supplier<HardwareProfile> hardware;
+    private volatile Optional<HardwareProfile> seen = Optional.empty();
+    private volatile Optional<Backends.Decision> decision = Optional.empty();
     /** What the backend served when it last answered, and since when none answers (0 = one does). */
     private volatile List<String> lastServed = List.of();
     private volatile long unansweredSince;
+    /** Whether a job has been handed a backend: from then on a backend that appears changes nothing while one runs. */
+    private volatile boolean jobTaken;
 
     @Activate
     public BackendSelector(@Reference NodeProfile profile) {
+        this(profile, HardwareProbe.system(Duration.ofSeconds(5))::profile);
+    }
+
+    /** {@code hardware} is asked once, at the first selection: GPUs and memory do not change while the node runs. */
+    public BackendSelector(NodeProfile profile, Supplier<HardwareProfile> hardware) {
         this.profile = profile;
+        this.hardware = hardware;
+    }
+
+    private HardwareProfile hardware() {
+        Optional<HardwareProfile> h = seen;
+        if (h.isEmpty()) {
+            h = Optional.of(hardware.get());
+            seen = h;
+            LOG.info("event=hardware_detected hardware=\"{}\"", h.get().describe());
+        }
+        return h.get();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -45,10 +70,19 @@ public final class BackendSelector implements BackendSelection {
                 backend.id())), order(props.get(InferenceBackend.PROBE_ORDER)), backend);
         backends.add(e);
         LOG.info("event=backend_registered backend={} probe_order={}", e.id(), e.order());
-        if (active.get().isEmpty() || override().filter(e.id()::equals).isPresent()) {
+        Optional<InferenceBackend> before = active();
+        if (before.isEmpty() || override().filter(e.id()::equals).isPresent()) {
             reselect("backend " + e.id() + " appeared");
             warnOnModelMismatch();
             listeners.forEach(BackendListener::backendChanged);
+        } else if (override().isEmpty() && !jobTaken) {
+            // backends register one by one as their bundles start: until the first job, the rule chooses again
+            // among all of them, so the engine the hardware prefers wins whatever order the bundles started in
+            reselect("backend " + e.id() + " appeared before the first job");
+            if (!active().equals(before)) {
+                warnOnModelMismatch();
+                listeners.forEach(BackendListener::backendChanged);
+            }
         }
     }
 
@@ -96,18 +130,26 @@ public final class BackendSelector implements BackendSelection {
 
     @Override
     public synchronized void reselect(String trigger) {
-        Optional<Backends.Selection> chosen = backends.select(override());
+        Backends.Outcome outcome = backends.select(override(), hardware());
+        Optional<Backends.Selection> chosen = outcome.selection();
         active.set(chosen);
+        decision = Optional.of(outcome.decision());
         chosen.ifPresentOrElse(
-                s -> LOG.info("event=backend_selected backend={} reason=\"{}\" trigger=\"{}\"", s.entry().id(),
-                        s.reason(), trigger),
-                () -> LOG.warn("event=no_backend override={} registered={} trigger=\"{}\"",
-                        override().orElse("none"), backends.inProbeOrder().size(), trigger));
+                s -> LOG.info("event=backend_selected backend={} reason=\"{}\" found={} trigger=\"{}\"",
+                        s.entry().id(), s.reason(), outcome.decision().found(), trigger),
+                () -> LOG.warn("event=no_backend override={} registered={} reason=\"{}\" trigger=\"{}\"",
+                        override().orElse("none"), backends.inProbeOrder().size(),
+                        outcome.decision().choice().reason(), trigger));
     }
 
     @Override
     public Optional<Backends.Selection> selection() {
         return active.get();
+    }
+
+    @Override
+    public Optional<Backends.Decision> decision() {
+        return decision;
     }
 
     @Override
@@ -117,6 +159,9 @@ public final class BackendSelector implements BackendSelection {
         while (b.isEmpty() && System.nanoTime() < deadline && !giveUp.getAsBoolean()) {
             Thread.sleep(50);
             b = active();
+        }
+        if (b.isPresent()) {
+            jobTaken = true;
         }
         return b;
     }

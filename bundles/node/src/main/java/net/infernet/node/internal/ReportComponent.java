@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import net.infernet.node.config.NodeConfig;
+import net.infernet.node.hardware.Gpu;
 import net.infernet.protocol.hierarchy.Delegation;
 import net.infernet.protocol.hierarchy.KeyHierarchy;
 import net.infernet.protocol.keys.KeyLayout;
@@ -35,7 +36,7 @@ public final class ReportComponent implements NodeReport {
     @Activate
     public ReportComponent(@Reference NodeProfile profile, @Reference BackendSelection backends,
             @Reference JobStats stats) {
-        this(profile, backends, stats, GpuStats.NVIDIA_SMI);
+        this(profile, backends, stats, GpuStats.SYSTEM);
     }
 
     public ReportComponent(NodeProfile profile, BackendSelection backends, JobStats stats, GpuStats gpus) {
@@ -61,8 +62,11 @@ public final class ReportComponent implements NodeReport {
         gpu.put("vram_tier", c.vramTier());
         if (online) {
             ArrayNode devices = gpu.putArray("devices");
-            gpus.read().forEach(g -> device(devices.addObject(), g).put("memory_used_mib", g.memoryUsedMib())
-                    .put("utilization_percent", g.utilizationPercent()));
+            gpus.read().forEach(g -> {
+                ObjectNode d = device(devices.addObject(), g);
+                g.memoryUsedMib().ifPresent(v -> d.put("memory_used_mib", v));
+                g.utilizationPercent().ifPresent(v -> d.put("utilization_percent", v));
+            });
         }
         stats.tokensPerSecond().ifPresent(t -> body.put("tokens_per_second", Math.round(t * 10) / 10.0));
         backends.selection().ifPresent(s -> body.put("backend", s.entry().id()));
@@ -91,9 +95,10 @@ public final class ReportComponent implements NodeReport {
     }
 
     /** A GPU as registration and heartbeats name it. */
-    private static ObjectNode device(ObjectNode o, GpuStats.Gpu g) {
-        o.put("name", g.name()).put("memory_total_mib", g.memoryTotalMib());
+    static ObjectNode device(ObjectNode o, Gpu g) {
+        o.put("vendor", g.vendor()).put("name", g.name()).put("memory_total_mib", g.memoryTotalMib());
         g.computeCapability().ifPresent(v -> o.put("compute_capability", v));
+        g.architecture().ifPresent(v -> o.put("architecture", v));
         g.driver().ifPresent(v -> o.put("driver", v));
         return o;
     }

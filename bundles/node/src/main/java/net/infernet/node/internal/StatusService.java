@@ -39,6 +39,6 @@ public final class StatusService implements NodeStatusSource {
                 s.map(Backends.Selection::reason).orElse("no backend answers"), backends.servedModels(),
                 stats.running(), profile.settings().maxJobs(), stats.completed(), stats.failed(), reachable,
                 profile.settings().controlPlane().toString(), heartbeat.last().or(channel::lastContact), startedAt,
-                state);
+                state, backends.decision());
     }
 }

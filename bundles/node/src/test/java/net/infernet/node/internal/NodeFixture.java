@@ -37,12 +37,14 @@ final class NodeFixture implements AutoCloseable {
         ConfigFile.write(file, cfg);
         profile = new ProfileComponent(key, new NodeSettings(controlPlane, Optional.empty(), maxJobs, heartbeat,
                 dir.resolve("data"), file), cfg, Clock.systemUTC());
-        backends = new BackendSelector(profile);
+        // a machine without a GPU, whatever runs the tests: the engine rule must not depend on it
+        backends = new BackendSelector(profile, () -> new net.infernet.node.hardware.HardwareProfile(
+                java.util.List.of(), 4, 16_384));
         for (int i = 0; i < engines.length; i++) {
             add(engines[i], i + 1);
         }
         report = new ReportComponent(profile, backends, stats,
-                () -> Optional.of("NVIDIA GeForce RTX 4090, 24564, 7200, 35\n"));
+                GpuStats.nvidiaCsv(() -> Optional.of("NVIDIA GeForce RTX 4090, 24564, 7200, 35\n")));
         channel = new ChannelClient(profile, report);
         outbox = new ReceiptOutbox(profile, channel);
         heartbeats = new Heartbeats(channel, report, backends, profile);

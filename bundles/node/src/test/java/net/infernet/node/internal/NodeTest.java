@@ -20,6 +20,8 @@ import net.infernet.controlplane.testing.Client;
 import net.infernet.controlplane.testing.Harness;
 import net.infernet.core.api.Receipt;
 import net.infernet.node.config.ConfigFile;
+import net.infernet.node.hardware.Gpu;
+import net.infernet.node.hardware.HardwareProfile;
 import net.infernet.protocol.hierarchy.KeyHierarchy;
 import net.infernet.protocol.keys.KeyLayout;
 import net.infernet.protocol.keys.NodeKey;
@@ -122,7 +124,7 @@ class NodeTest {
     void answersAProbeWithItsBackendAndNothingIsBilled() throws Exception {
         node(1, new FakeBackend("ollama", List.of(MODEL), List.of("O", "K")));
         net.infernet.controlplane.jobs.Probe.Result r = h.dispatcher.links().get(0)
-                .probe(new net.infernet.controlplane.jobs.Probe(MODEL, "Reply OK", 4)).get(10, TimeUnit.SECONDS);
+                .probe(net.infernet.controlplane.jobs.Probe.ask(MODEL, "Reply OK", 4)).get(10, TimeUnit.SECONDS);
         assertTrue(r.ok(), r.toString());
         assertEquals("OK", r.text());
         assertEquals(2, r.completionTokens());
@@ -190,10 +192,20 @@ class NodeTest {
         FakeBackend vllm = new FakeBackend("vllm", List.of("b"), List.of());
         b.add(new Backends.Entry("ollama", 10, ollama));
         b.add(new Backends.Entry("vllm", 20, vllm));
-        assertEquals("ollama", b.select(Optional.empty()).orElseThrow().entry().id());
-        assertEquals("vllm", b.select(Optional.of("vllm")).orElseThrow().entry().id());
+        HardwareProfile cpu = new HardwareProfile(List.of(), 8, 16384);
+        HardwareProfile h100 = new HardwareProfile(List.of(Gpu.nvidia("NVIDIA H100 80GB HBM3", 81559, "9.0")), 32,
+                257000);
+        assertEquals("ollama", b.select(Optional.empty(), cpu).selection().orElseThrow().entry().id());
+        Backends.Outcome rule = b.select(Optional.empty(), h100);
+        assertEquals("vllm", rule.selection().orElseThrow().entry().id(), "the hardware prefers vLLM");
+        assertEquals(List.of("ollama", "vllm"), rule.decision().found());
+        assertEquals("ollama", b.select(Optional.of("ollama"), h100).selection().orElseThrow().entry().id());
+        assertEquals("configured (backend=vllm)",
+                b.select(Optional.of("vllm"), cpu).selection().orElseThrow().reason());
         vllm.up = false;
-        assertTrue(b.select(Optional.of("vllm")).isEmpty(), "the override is the only candidate");
+        assertTrue(b.select(Optional.of("vllm"), cpu).selection().isEmpty(), "the override is the only candidate");
+        assertEquals("configured engine vllm not found", b.select(Optional.of("vllm"), cpu).decision().choice()
+                .reason());
     }
 
     @Test
