@@ -280,5 +280,11 @@ abstract class RoutingContract extends ControlPlaneFixture {
         assertEquals("bad_request", json(bad.body()).get("error").asText());
         assertEquals(400, node.get("/api/v1/operators/nobody/points").statusCode());
         assertEquals(404, node.get("/api/v1/operators/" + operator + "/stake").statusCode());
+        JsonNode whole = json(node.get("/api/v1/operators/" + operator).body());
+        assertEquals(operator, whole.get("operator").asText(), whole.toString());
+        assertEquals(mine, whole.get("points"), "the operator's page carries its points too");
+        assertEquals(1.0, whole.at("/reputation/weight").asDouble());
+        assertTrue(whole.at("/reputation/verification").isNull(), "verification off");
+        assertTrue(whole.get("stake").isNull(), "no stake registry");
     }
 }

@@ -31,7 +31,7 @@ public final class StatusCommand implements Command {
 
     @Override
     public String summary() {
-        return "daemon health, backend, models, last heartbeat [--json]";
+        return "daemon health, backend, models, last heartbeat, reputation, lane, stake, points [--json]";
     }
 
     @Override
@@ -68,6 +68,17 @@ public final class StatusCommand implements Command {
         }
         out.put("control_plane", env.controlPlane().toString());
         out.put("status", cpStatus);
+        if (id.isPresent()) {
+            try { // what routing weighs this node's operator by, and its points (docs/routing.md)
+                NodeHttp.Answer a = http.get(NodeEnv.at(env.controlPlane(), "/api/v1/nodes/" + id.get()
+                        + "/reputation"), false);
+                if (a.ok()) {
+                    out.set("reputation", a.body());
+                }
+            } catch (IOException unreachable) {
+                // shown as the status above
+            }
+        }
         if (f.json()) {
             cli.out().println(NodeHttp.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(out));
         } else {
@@ -100,9 +111,30 @@ public final class StatusCommand implements Command {
                             + " ago"
                     : "never"));
         }
+        if (out.has("reputation")) {
+            printReputation(cli, out.get("reputation"));
+        }
         if (out.has("public_key")) {
             p.println("Public key: " + out.get("public_key").asText());
         }
+    }
+
+    /** The operator's standing as the control plane sees it: reputation, lane, stake, points. */
+    private static void printReputation(Cli cli, JsonNode r) {
+        var p = cli.out();
+        JsonNode rep = r.path("reputation");
+        JsonNode v = rep.path("verification");
+        p.printf("Reputation: %.3f (reliability %.3f, uptime %.3f: %d of %d checks)%n", rep.path("weight").asDouble(),
+                rep.path("reliability").path("score").asDouble(), rep.path("uptime").path("score").asDouble(),
+                rep.path("uptime").path("online").asLong(), rep.path("uptime").path("checks").asLong());
+        p.println("Lane: " + (v.isObject() ? v.path("lane").asText() + (v.path("reference").asBoolean()
+                ? " (reference operator)" : " (" + v.path("failures").asInt() + " failures in the last "
+                        + v.path("checks").asInt() + " checks)") : "verification off"));
+        p.println("Stake: " + (r.hasNonNull("stake") ? r.get("stake").asText() + " INT" : "none known"));
+        JsonNode pts = r.path("points");
+        p.printf("Points: %d this epoch (compute %d, uptime %d, awards %d; %.2f%% of the network's)%n",
+                pts.path("total").asLong(), pts.path("compute").asLong(), pts.path("uptime").asLong(),
+                pts.path("award").asLong(), 100 * pts.path("share").asDouble());
     }
 
     static String human(Duration d) {

@@ -130,9 +130,23 @@ class NodeCommandsTest {
                  "last_heartbeat":"%s","started_at":"%s"}
                 """.formatted(key.publicKeyHex(), cp.url(), java.time.Instant.now().minusSeconds(18),
                 java.time.Instant.now().minusSeconds(200)));
+        cp.json("/api/v1/nodes/node_00000000000000aa/reputation", """
+                {"node_id":"node_00000000000000aa","operator":"%s",
+                 "reputation":{"weight":0.9,"reliability":{"score":0.95},
+                               "uptime":{"window":"72h","checks":100,"online":99,"score":0.99},
+                               "verification":{"lane":"trusted","reference":false,"window":500,"checks":480,
+                                               "failures":2}},
+                 "stake":"100000","points":{"epoch":2918,"compute":1840,"uptime":288,"award":50,"total":2178,
+                 "network_total":87120,"share":0.025},"computed_at":null}
+                """.formatted(key.publicKeyHex()));
         Stub.Term t = term();
         assertEquals(Cli.OK, new StatusCommand(host(Clock.systemUTC(), 100)).run(List.of(), t.cli));
         assertTrue(t.out().contains("Node: node_00000000000000aa"), t.out());
+        assertTrue(t.out().contains("Reputation: 0.900 (reliability 0.950, uptime 0.990: 99 of 100 checks)"), t.out());
+        assertTrue(t.out().contains("Lane: trusted (2 failures in the last 480 checks)"), t.out());
+        assertTrue(t.out().contains("Stake: 100000 INT"), t.out());
+        assertTrue(t.out().contains("Points: 2178 this epoch (compute 1840, uptime 288, awards 50; 2.50% of the "
+                + "network's)"), t.out());
         assertTrue(t.out().contains("Status: online"));
         assertTrue(t.out().contains("Backend: ollama (first to answer in probe order)"));
         assertTrue(t.out().contains("Models loaded: qwen2.5:14b"));
@@ -143,6 +157,7 @@ class NodeCommandsTest {
         JsonNode json = NodeHttp.MAPPER.readTree(j.out());
         assertEquals("ollama", json.path("daemon").path("backend").asText());
         assertEquals("online", json.path("status").asText());
+        assertEquals("trusted", json.at("/reputation/reputation/verification/lane").asText());
 
         node.close();
         Stub.Term down = term();

@@ -17,9 +17,7 @@ import net.infernet.controlplane.accounting.ReceiptIssuer;
 import net.infernet.controlplane.nodes.Commands;
 import net.infernet.controlplane.nodes.Limits;
 import net.infernet.controlplane.nodes.NodeDirectory;
-import net.infernet.controlplane.reputation.ReliabilityWindows;
 import net.infernet.controlplane.reputation.Reputations;
-import net.infernet.controlplane.reputation.VerificationLanes;
 import net.infernet.controlplane.nodes.SignedRequest;
 import net.infernet.controlplane.points.Points;
 import net.infernet.core.api.ErrorCode;
@@ -97,8 +95,12 @@ public class NodeApiServlet extends ApiServlet {
             out.put("status", directory.online(node) ? "online" : "offline");
             api.writeJson(response, 200, out);
         } else if (p.size() == 5 && p.get(4).equals("reputation") && method.equals("GET")) {
-            api.writeJson(response, 200, reputation(reputations.node(p.get(3)).orElseThrow(
-                    () -> new InfernetException(ErrorCode.NOT_FOUND, "node " + p.get(3) + " not found"))));
+            Reputations.OperatorReputation r = reputations.node(p.get(3)).orElseThrow(
+                    () -> new InfernetException(ErrorCode.NOT_FOUND, "node " + p.get(3) + " not found"));
+            ObjectNode out = api.mapper().createObjectNode();
+            out.put("node_id", p.get(3));
+            ReputationJson.write(out, r, points.standing(r.operator(), points.currentEpoch()));
+            api.writeJson(response, 200, out);
         } else if (p.size() == 5 && p.get(4).equals("earnings") && method.equals("GET")) {
             earnings(p.get(3), request, response);
         } else if (p.size() == 6 && p.get(4).equals("receipts") && p.get(5).equals("redeemed")
@@ -111,53 +113,6 @@ public class NodeApiServlet extends ApiServlet {
         }
     }
 
-    /** Public: what routing weighs a node's operator by (docs/protocol.md, "Reputation"). */
-    private ObjectNode reputation(Reputations.NodeReputation r) {
-        ObjectNode out = api.mapper().createObjectNode();
-        out.put("node_id", r.nodeId());
-        out.put("operator", r.operator());
-        ObjectNode rep = out.putObject("reputation");
-        rep.put("weight", r.weight());
-        ObjectNode rel = rep.putObject("reliability");
-        rel.put("score", r.reliability().score());
-        window(rel.putObject("fast"), "1h", r.reliability().fast());
-        window(rel.putObject("slow"), "72h", r.reliability().slow());
-        ObjectNode up = rep.putObject("uptime");
-        up.put("window", "72h");
-        up.put("checks", r.uptime().assigned());
-        up.put("online", r.uptime().completed());
-        up.put("score", r.uptime().rate());
-        if (r.verification().isPresent()) {
-            VerificationLanes.Standing v = r.verification().get();
-            ObjectNode ver = rep.putObject("verification");
-            ver.put("lane", v.lane().wire());
-            ver.put("reference", v.reference());
-            ver.put("window", VerificationLanes.WINDOW);
-            ver.put("checks", v.checks());
-            ver.put("failures", v.failures());
-        } else {
-            rep.putNull("verification");
-        }
-        if (r.stake().isPresent()) {
-            out.put("stake", r.stake().get().toPlainString());
-        } else {
-            out.putNull("stake");
-        }
-        Responses.points(out.putObject("points"), points.standing(r.operator(), points.currentEpoch()));
-        if (r.computedAt().isPresent()) {
-            out.put("computed_at", r.computedAt().get().toString());
-        } else {
-            out.putNull("computed_at");
-        }
-        return out;
-    }
-
-    private static void window(ObjectNode o, String span, ReliabilityWindows.Counts c) {
-        o.put("window", span);
-        o.put("assigned", c.assigned());
-        o.put("completed", c.completed());
-        o.put("rate", c.rate());
-    }
 
     private NodeRecord authenticate(HttpServletRequest request, byte[] body, String nodeId) {
         return directory.authenticate(SignedRequest.of(request, body), nodeId);

@@ -31,18 +31,4 @@ public final class Responses {
         String info = request.getPathInfo();
         return request.getServletPath() + (info == null ? "" : info);
     }
-
-    /** An operator's points in an epoch (docs/routing.md, "Points"). */
-    public static void points(com.fasterxml.jackson.databind.node.ObjectNode out,
-            net.infernet.controlplane.points.Points.Standing s) {
-        out.put("epoch", s.epoch());
-        out.put("epoch_start", iso(s.epochStart()));
-        for (String kind : java.util.List.of(net.infernet.store.PointsStore.COMPUTE,
-                net.infernet.store.PointsStore.UPTIME, net.infernet.store.PointsStore.AWARD)) {
-            out.put(kind, s.byKind().getOrDefault(kind, 0L));
-        }
-        out.put("total", s.total());
-        out.put("network_total", s.networkTotal());
-        out.put("share", s.share());
-    }
 }

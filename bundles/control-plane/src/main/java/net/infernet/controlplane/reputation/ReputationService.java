@@ -142,13 +142,15 @@ public final class ReputationService implements ReputationWeights, AttemptLog, U
     }
 
     @Override
-    public Optional<NodeReputation> node(String nodeId) {
-        return directory.node(nodeId).map(n -> {
-            String operator = n.operator();
-            Scores s = scores.getOrDefault(operator, new Scores(windows.of(Counts.NONE, Counts.NONE), Counts.NONE));
-            return new NodeReputation(n.id(), operator, weight(operator), s.reliability(), s.uptime(),
-                    lanes.flatMap(l -> l.standing(operator)), computedAt, stake(operator));
-        });
+    public Optional<OperatorReputation> node(String nodeId) {
+        return directory.node(nodeId).map(n -> operator(n.operator()));
+    }
+
+    @Override
+    public OperatorReputation operator(String operator) {
+        Scores s = scores.getOrDefault(operator, new Scores(windows.of(Counts.NONE, Counts.NONE), Counts.NONE));
+        return new OperatorReputation(operator, weight(operator), s.reliability(), s.uptime(),
+                lanes.flatMap(l -> l.standing(operator)), computedAt, stake(operator));
     }
 
     private Optional<BigDecimal> stake(String operator) {

@@ -6,7 +6,7 @@ import java.util.Optional;
 import net.infernet.controlplane.reputation.ReliabilityWindows.Counts;
 import net.infernet.controlplane.reputation.ReliabilityWindows.Reliability;
 
-/** Each node's reputation as last computed, for the public reputation endpoint. */
+/** Each operator's reputation as last computed, for the public reputation endpoints. */
 public interface Reputations {
     /**
      * @param weight      the reputation weight routing multiplies the priority score by, 0 to 1
@@ -15,10 +15,14 @@ public interface Reputations {
      * @param verification the operator's verification lane and window, when verification is on
      * @param stake       the operator's stake, when a stake registry is installed and knows it
      */
-    record NodeReputation(String nodeId, String operator, double weight, Reliability reliability, Counts uptime,
+    record OperatorReputation(String operator, double weight, Reliability reliability, Counts uptime,
             Optional<VerificationLanes.Standing> verification, Optional<Instant> computedAt,
             Optional<BigDecimal> stake) {
     }
 
-    Optional<NodeReputation> node(String nodeId);
+    /** The reputation of the node's operator; empty for an unknown node. */
+    Optional<OperatorReputation> node(String nodeId);
+
+    /** The operator's reputation (an operator never scored has the defaults: weight 1, nothing counted). */
+    OperatorReputation operator(String operator);
 }

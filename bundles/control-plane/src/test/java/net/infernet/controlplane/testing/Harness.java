@@ -123,7 +123,7 @@ public final class Harness implements AutoCloseable {
         mount(ctx, "nodes", new NodeApiServlet(directory, commands, receipts, new LedgerService(store, clock),
                 reputation, points),
                 "/api/v1/nodes/*", "/api/v1/heartbeat");
-        mount(ctx, "operators", new OperatorApiServlet(points), "/api/v1/operators/*");
+        mount(ctx, "operators", new OperatorApiServlet(points, reputation), "/api/v1/operators/*");
         mount(ctx, "channel", channel, "/api/v1/nodes/channel");
         mount(ctx, "openai", new OpenAiServlet(auth, admission, streams, outcomes, directory, keepAlive, settings),
                 "/v1/*");
