@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import net.infernet.controlplane.config.Settings;
+import net.infernet.controlplane.nodes.GpuBenchmarks;
 import net.infernet.controlplane.reputation.UptimeService;
 import net.infernet.controlplane.routing.StakeConfig;
 import net.infernet.controlplane.routing.StakeWeightedRouter;
@@ -195,6 +196,38 @@ abstract class RoutingContract extends ControlPlaneFixture {
         assertTrue(h.store.nodeByPublicKey(unknown.key.publicKeyHex()).isEmpty());
         // the test node's default report names its GPU by "model" only: not identifiable
         assertEquals(400, new TestNode(h.base, h.clock).register(List.of(model), Optional.empty()).statusCode());
+    }
+
+    @Test
+    void aNodeSlowerThanItsGpusInTheTimedBenchmarkIsCountedOneTierLower() throws Exception {
+        harness(Settings.defaults());
+        TestNode node = new TestNode(h.base, h.clock);
+        assertEquals(201, node.register(List.of(model), Optional.empty(), b -> {
+            b.putArray("gpus").addObject().put("name", "NVIDIA GeForce RTX 4090").put("memory_total_mib", 24564);
+            return b;
+        }).statusCode());
+        node.heartbeat(List.of(model), 10);
+        node.channel();
+        awaitTrue(() -> h.dispatcher.connected(node.nodeId), "the channel is attached");
+        GpuBenchmarks benchmarks = new GpuBenchmarks(h.dispatcher, h.directory, 0.2, 1.5, Duration.ofSeconds(5),
+                Optional.empty());
+        CompletableFuture<Void> round = benchmarks.round();
+        JsonNode probe = node.channel().next("probe", 5_000).orElseThrow(() -> new AssertionError("no benchmark"));
+        assertEquals(64, probe.at("/request/max_tokens").asInt());
+        node.channel().send(TestNode.JSON.createObjectNode().put("type", "probe_result")
+                .put("probe_id", probe.get("probe_id").asText()).put("ok", true).put("text", "…")
+                .put("completion_tokens", 64).put("duration_ms", 800)); // 80 tok/s for a 7b: a 4090 can
+        round.get(5, TimeUnit.SECONDS);
+        assertEquals(">=24gb", h.directory.node(node.nodeId).orElseThrow().vramTier());
+
+        round = benchmarks.round();
+        probe = node.channel().next("probe", 5_000).orElseThrow();
+        node.channel().send(TestNode.JSON.createObjectNode().put("type", "probe_result")
+                .put("probe_id", probe.get("probe_id").asText()).put("ok", true).put("text", "…")
+                .put("completion_tokens", 64).put("duration_ms", 8000)); // 8 tok/s: not a 4090
+        round.get(5, TimeUnit.SECONDS);
+        assertEquals(">=12gb", h.directory.node(node.nodeId).orElseThrow().vramTier(), "flagged: one tier lower");
+        assertEquals(">=24gb", h.store.node(node.nodeId).orElseThrow().vramTier(), "the registration is kept");
     }
 
     @Test

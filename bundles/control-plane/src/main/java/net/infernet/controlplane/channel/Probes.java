@@ -39,7 +39,7 @@ final class Probes {
         }
         answer.complete(frame.path("ok").asBoolean(false)
                 ? new Probe.Result(true, frame.path("text").asText(""), frame.path("completion_tokens").asInt(0),
-                        Optional.empty())
+                        Math.max(0, frame.path("duration_ms").asLong(0)), Optional.empty())
                 : Probe.Result.failed(frame.path("error").asText("backend_error")));
     }
 

@@ -23,10 +23,14 @@ public record Probe(String model, List<ChatMessage> messages, int maxTokens, Opt
         return new Probe(model, List.of(new ChatMessage("user", prompt)), maxTokens, OptionalLong.empty());
     }
 
-    /** What the node answered; {@code ok} false with the node's error, or {@code timeout} / {@code channel_closed}. */
-    public record Result(boolean ok, String text, int completionTokens, Optional<String> error) {
+    /**
+     * What the node answered; {@code ok} false with the node's error, or {@code timeout} / {@code channel_closed}.
+     *
+     * @param durationMs how long the node says the generation took (0 when it does not say)
+     */
+    public record Result(boolean ok, String text, int completionTokens, long durationMs, Optional<String> error) {
         public static Result failed(String error) {
-            return new Result(false, "", 0, Optional.of(error));
+            return new Result(false, "", 0, 0, Optional.of(error));
         }
     }
 }

@@ -48,6 +48,12 @@ public interface NodeDirectory {
      */
     void left(String nodeId);
 
+    /**
+     * Routing counts the node at {@code tier} from now on: a timed benchmark found it slower than the GPUs it
+     * registered with (in memory; the stored registration keeps the claimed tier).
+     */
+    void lowerTier(String nodeId, net.infernet.core.api.VramTier tier);
+
     record Registration(NodeRecord node, boolean created) {
     }
 }

@@ -223,6 +223,14 @@ public final class NodeRegistry implements NodeDirectory {
         return moved;
     }
 
+    @Override
+    public void lowerTier(String nodeId, VramTier tier) {
+        nodes.computeIfPresent(nodeId, (id, n) -> new NodeRecord(n.id(), n.publicKey(), n.name(), n.address(),
+                n.port(), tier.wire(), n.gpusJson(), n.servedModels(), n.backend(), n.status(), n.registeredAt(),
+                n.lastSeen(), n.activeJobs(), n.maxJobs(), n.tokensPerSecond(), n.payoutChain(), n.payoutAddress(),
+                n.operatorKey()));
+    }
+
     private static NodeRecord withOperator(NodeRecord n, Optional<String> operator) {
         return new NodeRecord(n.id(), n.publicKey(), n.name(), n.address(), n.port(), n.vramTier(), n.gpusJson(),
                 n.servedModels(), n.backend(), n.status(), n.registeredAt(), n.lastSeen(), n.activeJobs(),

@@ -8,10 +8,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.OptionalDouble;
 import net.infernet.controlplane.jobs.ActiveJob;
 import net.infernet.controlplane.jobs.JobAudit;
+import net.infernet.controlplane.nodes.ModelSize;
 import net.infernet.controlplane.nodes.NodeDirectory;
 import net.infernet.controlplane.reputation.UptimeLog;
 import net.infernet.controlplane.util.Periodic;
@@ -44,7 +44,6 @@ import org.slf4j.LoggerFactory;
 public final class PointsService implements Points, JobAudit, UptimeLog {
     static final String PID = "net.infernet.points";
     private static final Logger LOG = LoggerFactory.getLogger(PointsService.class);
-    private static final Pattern PARAMETERS = Pattern.compile("(?i)(?:(\\d+)x)?(\\d+(?:\\.\\d+)?)b(?![a-z])");
 
     @ObjectClassDefinition(id = PID, name = "Infernet points")
     public @interface Config {
@@ -161,11 +160,11 @@ public final class PointsService implements Points, JobAudit, UptimeLog {
      * carries no size.
      */
     static int sizeClass(String model) {
-        Matcher m = PARAMETERS.matcher(model);
-        if (!m.find()) {
+        OptionalDouble size = ModelSize.billions(model);
+        if (size.isEmpty()) {
             return 1;
         }
-        double billions = Double.parseDouble(m.group(2)) * (m.group(1) == null ? 1 : Integer.parseInt(m.group(1)));
+        double billions = size.getAsDouble();
         if (billions <= 4) {
             return 1;
         }

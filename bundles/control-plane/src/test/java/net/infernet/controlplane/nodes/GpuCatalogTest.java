@@ -62,4 +62,23 @@ class GpuCatalogTest {
                 .contains("vram_tier >=48gb"));
         assertTrue(refusal("[{\"model\":\"RTX 4090\"}]", VramTier.GE_24GB).contains("not one this network"));
     }
+
+    @Test
+    void amdGpusAreIdentifiedByNameAndGfxTargetAndAppleByUnifiedMemory() throws Exception {
+        assertEquals(192, GpuCatalog.check(gpus("[{\"vendor\":\"amd\",\"name\":\"AMD Instinct MI300X\","
+                + "\"memory_total_mib\":196592,\"architecture\":\"gfx942\"}]"), VramTier.GE_48GB));
+        assertEquals(24, GpuCatalog.check(gpus("[{\"vendor\":\"amd\",\"name\":\"Radeon RX 7900 XTX\","
+                + "\"memory_total_mib\":24560}]"), VramTier.GE_24GB), "no GFX target reported: the name and size");
+        assertTrue(refusal("[{\"vendor\":\"amd\",\"name\":\"AMD Instinct MI300X\",\"memory_total_mib\":196592,"
+                + "\"architecture\":\"gfx90a\"}]", VramTier.GE_48GB).contains("architecture gfx90a"));
+        assertTrue(refusal("[{\"vendor\":\"amd\",\"name\":\"NVIDIA GeForce RTX 4090\",\"memory_total_mib\":24564}]",
+                VramTier.GE_24GB).contains("vendor amd"), "an AMD report naming an NVIDIA card");
+        // Apple silicon: 75 % of the unified memory counts (32 GB → 24 GB)
+        assertEquals(24, GpuCatalog.check(gpus("[{\"vendor\":\"apple\",\"name\":\"Apple M2 Max\","
+                + "\"memory_total_mib\":32768,\"architecture\":\"metal3\"}]"), VramTier.GE_24GB));
+        assertTrue(refusal("[{\"vendor\":\"apple\",\"name\":\"Apple M2 Max\",\"memory_total_mib\":32768}]",
+                VramTier.GE_48GB).contains(">=48gb"));
+        assertEquals("APPLE M2 MAX", GpuCatalog.identify("Apple M2 Max").orElseThrow().words(), "the most specific");
+        assertEquals("APPLE M2", GpuCatalog.identify("Apple M2").orElseThrow().words());
+    }
 }
