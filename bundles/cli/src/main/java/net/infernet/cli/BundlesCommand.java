@@ -59,7 +59,7 @@ final class BundlesCommand implements Command {
         return Cli.UNREACHABLE;
     }
 
-    private static List<Integer> ports(List<String> args, Cli cli) {
+    static List<Integer> ports(List<String> args, Cli cli) {
         int i = args.indexOf("--port");
         if (i >= 0 && i + 1 < args.size()) {
             return List.of(Integer.parseInt(args.get(i + 1)));

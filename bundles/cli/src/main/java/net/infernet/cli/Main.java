@@ -22,6 +22,7 @@ public final class Main {
     static List<Command> commands() {
         List<Command> all = new ArrayList<>();
         all.add(new BundlesCommand());
+        all.add(new UpgradeCommand());
         all.add(new net.infernet.cli.keys.KeysCommand());
         all.add(new net.infernet.cli.keys.InitCommand());
         all.add(new net.infernet.cli.node.SetupCommand());
@@ -37,6 +38,7 @@ public final class Main {
         all.add(new net.infernet.cli.node.PayoutCommand());
         all.add(new net.infernet.cli.token.TokenCommand());
         all.add(new net.infernet.cli.token.NodesCommand());
+        all.add(new net.infernet.cli.token.PointsCommand());
         return all;
     }
 
