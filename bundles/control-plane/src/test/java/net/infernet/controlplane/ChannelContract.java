@@ -38,6 +38,34 @@ abstract class ChannelContract extends ControlPlaneFixture {
     }
 
     @Test
+    void aNodeReportsHowItsLastUpdateEndedAndTheControlPlaneShowsIt() throws Exception {
+        harness(Settings.defaults());
+        TestNode node = onlineNode(10);
+        assertTrue(json(node.get("/api/v1/nodes/" + node.nodeId + "/status").body()).path("update").isMissingNode(),
+                "nothing reported yet");
+        node.channel().send(TestNode.JSON.createObjectNode().put("type", "heartbeat").put("status", "online")
+                .set("update", TestNode.JSON.createObjectNode().put("outcome", "rolled_back")
+                        .put("detail", "net.infernet.backend.vllm 0.2.0 failed its health check")
+                        .put("at", "2026-12-07T20:00:00Z")));
+        awaitTrue(() -> {
+            try {
+                return "rolled_back".equals(json(node.get("/api/v1/nodes/" + node.nodeId + "/status").body())
+                        .at("/update/outcome").asText());
+            } catch (Exception e) {
+                return false;
+            }
+        }, "the status shows the rollback");
+        JsonNode status = json(node.get("/api/v1/nodes/" + node.nodeId + "/status").body());
+        assertEquals("net.infernet.backend.vllm 0.2.0 failed its health check", status.at("/update/detail").asText());
+
+        ObjectNode bad = TestNode.JSON.createObjectNode().put("node_id", node.nodeId).put("status", "online");
+        bad.putObject("update").put("outcome", "exploded");
+        HttpResponse<String> refused = node.post("/api/v1/heartbeat", bad);
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertEquals("bad_request", json(refused.body()).get("error").asText());
+    }
+
+    @Test
     void theUpgradeMustBeSignedByAnApprovedNodeAndSpeakTheProtocolVersion() throws Exception {
         harness(Settings.defaults().withNodeApproval(true));
         TestNode waiting = new TestNode(h.base, h.clock);

@@ -49,6 +49,14 @@ abstract class ControlPlaneContracts {
     }
 
     @Nested
+    class Alerts extends AlertsContract {
+        @Override
+        Store store() {
+            return store;
+        }
+    }
+
+    @Nested
     class Verification extends VerificationContract {
         @Override
         Store store() {

@@ -20,6 +20,7 @@ import net.infernet.controlplane.nodes.NodeDirectory;
 import net.infernet.controlplane.reputation.Reputations;
 import net.infernet.controlplane.nodes.SignedRequest;
 import net.infernet.controlplane.points.Points;
+import net.infernet.controlplane.uptime.NodeUptime;
 import net.infernet.core.api.ErrorCode;
 import net.infernet.core.api.InfernetException;
 import net.infernet.core.http.ApiServlet;
@@ -36,8 +37,9 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
 
 /**
  * The node API's REST calls (docs/protocol.md §4): registration, heartbeat, command acks, receipts sent again,
- * earnings, payouts and the public status. Jobs travel on the node channel ({@code /api/v1/nodes/channel}), not
- * here. Every call except the public status is signed with X-Infernet-Auth.
+ * earnings, payouts and the public status, reputation and uptime. Jobs travel on the node channel
+ * ({@code /api/v1/nodes/channel}), not here. Every call except the public ones (status, reputation, uptime) is
+ * signed with X-Infernet-Auth.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern({"/api/v1/nodes/*", "/api/v1/heartbeat"})
@@ -50,11 +52,12 @@ public class NodeApiServlet extends ApiServlet {
     private final transient Ledger ledger;
     private final transient Reputations reputations;
     private final transient Points points;
+    private final transient NodeUptime uptime;
 
     @Activate
     public NodeApiServlet(@Reference NodeDirectory directory, @Reference Commands commands,
             @Reference ReceiptIssuer receipts, @Reference Ledger ledger, @Reference Reputations reputations,
-            @Reference Points points) {
+            @Reference Points points, @Reference NodeUptime uptime) {
         super(new HttpApi(HttpApi.DEFAULT_MAX_BODY_BYTES));
         this.directory = directory;
         this.commands = commands;
@@ -62,6 +65,7 @@ public class NodeApiServlet extends ApiServlet {
         this.ledger = ledger;
         this.reputations = reputations;
         this.points = points;
+        this.uptime = uptime;
     }
 
     @Override
@@ -93,6 +97,8 @@ public class NodeApiServlet extends ApiServlet {
                     .orElseThrow(() -> new InfernetException(ErrorCode.NOT_FOUND, "node " + p.get(3) + " not found"));
             ObjectNode out = api.mapper().createObjectNode();
             out.put("status", directory.online(node) ? "online" : "offline");
+            directory.update(node.id()).ifPresent(u -> out.putObject("update").put("outcome", u.outcome())
+                    .put("detail", u.detail()).put("at", u.at()));
             api.writeJson(response, 200, out);
         } else if (p.size() == 5 && p.get(4).equals("reputation") && method.equals("GET")) {
             Reputations.OperatorReputation r = reputations.node(p.get(3)).orElseThrow(
@@ -100,6 +106,13 @@ public class NodeApiServlet extends ApiServlet {
             ObjectNode out = api.mapper().createObjectNode();
             out.put("node_id", p.get(3));
             ReputationJson.write(out, r, points.standing(r.operator(), points.currentEpoch()));
+            api.writeJson(response, 200, out);
+        } else if (p.size() == 5 && p.get(4).equals("uptime") && method.equals("GET")) {
+            int limit = UptimeJson.limit(request);
+            NodeRecord node = directory.node(p.get(3))
+                    .orElseThrow(() -> new InfernetException(ErrorCode.NOT_FOUND, "node " + p.get(3) + " not found"));
+            ObjectNode out = api.mapper().createObjectNode();
+            UptimeJson.write(out, uptime.report(node, directory.online(node), limit));
             api.writeJson(response, 200, out);
         } else if (p.size() == 5 && p.get(4).equals("earnings") && method.equals("GET")) {
             earnings(p.get(3), request, response);

@@ -301,6 +301,11 @@ public final class DispatchService implements Dispatcher {
     }
 
     @Override
+    public synchronized Load load() {
+        return new Load(waiting.size(), placements.size());
+    }
+
+    @Override
     public synchronized boolean connected(String nodeId) {
         NodeSlots s = nodes.get(nodeId);
         return s != null && s.link.isOpen();

@@ -41,6 +41,12 @@ public interface Dispatcher {
     /** Whether the job waits or runs here. */
     boolean holds(String jobId);
 
+    /** How many jobs wait and how many run on this instance now (metrics). */
+    record Load(int waiting, int running) {
+    }
+
+    Load load();
+
     /** Whether the node's channel is open here. */
     boolean connected(String nodeId);
 

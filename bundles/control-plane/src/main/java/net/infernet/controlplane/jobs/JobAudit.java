@@ -1,11 +1,9 @@
 package net.infernet.controlplane.jobs;
 
-import net.infernet.core.api.Usage;
-
 /**
  * Hears every completed job once its completion is stored, with the request, the text the client got and the usage:
  * what verification re-executes a sample of and what points are earned by. Must not block.
  */
 public interface JobAudit {
-    void completed(String nodeId, ActiveJob job, String content, Usage usage);
+    void completed(CompletedJob done);
 }

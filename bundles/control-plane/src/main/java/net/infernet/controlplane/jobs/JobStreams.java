@@ -45,5 +45,11 @@ public interface JobStreams {
         String content();
 
         int tokenCount();
+
+        /** {@link System#nanoTime()} when this attempt's stream opened (admission, or the re-queue). */
+        long openedNanos();
+
+        /** {@link System#nanoTime()} of the attempt's first token; empty before it. */
+        java.util.OptionalLong firstTokenNanos();
     }
 }

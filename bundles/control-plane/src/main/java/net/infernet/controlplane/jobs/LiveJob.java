@@ -14,6 +14,8 @@ import net.infernet.core.api.Usage;
 final class LiveJob implements JobStream, JobStreams.TokenSink {
     private final List<String> tokens = new ArrayList<>();
     private final List<JobListener> listeners = new CopyOnWriteArrayList<>();
+    private final long openedNanos = System.nanoTime();
+    private long firstTokenNanos;
     private boolean ended;
     private Usage usage;
     private String finishReason;
@@ -48,9 +50,22 @@ final class LiveJob implements JobStream, JobStreams.TokenSink {
     }
 
     @Override
+    public long openedNanos() {
+        return openedNanos;
+    }
+
+    @Override
+    public synchronized java.util.OptionalLong firstTokenNanos() {
+        return tokens.isEmpty() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(firstTokenNanos);
+    }
+
+    @Override
     public synchronized void text(String text) {
         if (ended) {
             return;
+        }
+        if (tokens.isEmpty()) {
+            firstTokenNanos = System.nanoTime(); // the only timing per job: time to first token (metrics)
         }
         tokens.add(text);
         // delivered under the lock so a concurrent subscribe never sees a token twice or misses one

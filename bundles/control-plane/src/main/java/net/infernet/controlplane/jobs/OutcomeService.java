@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -115,7 +116,14 @@ public final class OutcomeService implements JobOutcomes {
             return;
         }
         Instant now = clock.instant();
-        String content = streams.sink(jobId).content();
+        JobStreams.TokenSink sink = streams.sink(jobId);
+        String content = sink.content();
+        long end = System.nanoTime();
+        OptionalLong first = sink.firstTokenNanos();
+        Optional<Duration> firstToken = first.isPresent()
+                ? Optional.of(Duration.ofNanos(first.getAsLong() - sink.openedNanos())) : Optional.empty();
+        Optional<Duration> generation = first.isPresent()
+                ? Optional.of(Duration.ofNanos(end - first.getAsLong())) : Optional.empty();
         JobRecord ran = ended(held.get().job().record(), content, usage, finishReason, now);
         Optional<ReceiptRecord> countersigned = Optional.empty();
         Optional<InfernetException> refused = Optional.empty();
@@ -127,14 +135,15 @@ public final class OutcomeService implements JobOutcomes {
                     e.code().wire(), e.getMessage());
         }
         store(new JobCompletion(jobId, node.id(), attempt, content, usage.promptTokens(), usage.completionTokens(),
-                finishReason, now, countersigned), held.get().job(), refused, answer, FIRST_RETRY);
+                finishReason, now, countersigned), new CompletedJob(node.id(), held.get().job(), content, usage,
+                firstToken, generation), refused, answer, FIRST_RETRY);
     }
 
     /**
      * Stores the completion (group commit), then tells the readers and the node. A store that fails is tried again
      * with back-off until the job's time limit: the client and the node wait, nothing is lost or answered twice.
      */
-    private void store(JobCompletion done, ActiveJob job, Optional<InfernetException> refused,
+    private void store(JobCompletion done, CompletedJob job, Optional<InfernetException> refused,
             Consumer<ReceiptAnswer> answer, Duration retry) {
         String jobId = done.jobId();
         Usage usage = new Usage(done.promptTokens(), done.completionTokens());
@@ -164,7 +173,7 @@ public final class OutcomeService implements JobOutcomes {
             dispatcher.release(jobId, done.attempt());
             attempts.attemptEnded(done.nodeId(), true);
             for (JobAudit a : audits) {
-                a.completed(done.nodeId(), job, done.content(), usage);
+                a.completed(job);
             }
             LOG.info("event=job_completed job_id={} node_id={} completion_tokens={} finish_reason={}", jobId,
                     done.nodeId(), usage.completionTokens(), done.finishReason());

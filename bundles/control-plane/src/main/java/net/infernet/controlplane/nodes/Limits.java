@@ -11,6 +11,8 @@ public final class Limits {
     public static final int ADDRESS = 200;
     /** A backend id. */
     public static final int BACKEND = 64;
+    /** An update report's detail sentence. */
+    public static final int UPDATE_DETAIL = 500;
     /** A payout chain or network name. */
     public static final int CHAIN = 32;
     /** A coin symbol. */

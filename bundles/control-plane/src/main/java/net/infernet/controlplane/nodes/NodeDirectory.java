@@ -54,6 +54,9 @@ public interface NodeDirectory {
      */
     void lowerTier(String nodeId, net.infernet.core.api.VramTier tier);
 
+    /** How the node's last update ended, as its heartbeats last said; empty before it reports one. */
+    Optional<NodeUpdate> update(String nodeId);
+
     record Registration(NodeRecord node, boolean created) {
     }
 }

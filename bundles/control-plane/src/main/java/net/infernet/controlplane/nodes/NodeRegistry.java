@@ -31,6 +31,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * The node directory in memory. A heartbeat changes the node's entry at once and is written to the store with the
  * others of the same second (one transaction per second, whatever the number of nodes); every
  * {@link Settings#STALENESS} the entries are read back, so registrations, approvals and heartbeats recorded by other
- * instances or the CLI show here within that time. Registrations are written through.
+ * instances or the CLI show here within that time. Registrations are written through. A node's changes between
+ * online and offline go to the {@link NodeEvents} services as they are seen: at once for a heartbeat or a closed
+ * channel, within a sync for a node that went silent.
  */
 @Component(configurationPid = ControlPlaneConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class NodeRegistry implements NodeDirectory {
@@ -50,8 +54,10 @@ public final class NodeRegistry implements NodeDirectory {
     private final Clock clock;
     private final RequestVerifier verifier;
     private final Map<String, NodeRecord> nodes = new ConcurrentHashMap<>();
+    private final UpdateReports updates = new UpdateReports();
     /** The latest report of each node not written yet. */
     private final Map<String, Heartbeat> unwritten = new ConcurrentHashMap<>();
+    private final NodeTransitions transitions;
     private final Periodic syncing;
 
     @Activate
@@ -64,8 +70,19 @@ public final class NodeRegistry implements NodeDirectory {
         this.settings = settings;
         this.clock = clock;
         this.verifier = new RequestVerifier(clock, 100_000);
+        this.transitions = new NodeTransitions(settings.offlineAfter());
         reload();
         this.syncing = new Periodic("node-sync", Settings.STALENESS, this::sync);
+    }
+
+    /** Who hears nodes go offline and come back: alerts, uptime history. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void bindEvents(NodeEvents events) {
+        transitions.add(events);
+    }
+
+    public void unbindEvents(NodeEvents events) {
+        transitions.remove(events);
     }
 
     @Deactivate
@@ -74,7 +91,10 @@ public final class NodeRegistry implements NodeDirectory {
         sync();
     }
 
-    /** Writes the reports received since the last time, then reads every node back. */
+    /**
+     * Writes the reports received since the last time, then reads every node back, and tells the nodes that went
+     * silent (or changed on another instance) since the last sync.
+     */
     public synchronized void sync() {
         List<Heartbeat> batch = new ArrayList<>(unwritten.values());
         if (!batch.isEmpty()) {
@@ -82,12 +102,17 @@ public final class NodeRegistry implements NodeDirectory {
             batch.forEach(h -> unwritten.remove(h.nodeId(), h));
         }
         reload();
+        Instant now = clock.instant();
+        nodes.values().forEach(n -> transitions.observe(n, now));
     }
 
     private synchronized void reload() {
+        Instant now = clock.instant();
         for (NodeRecord n : store.nodes()) {
             Heartbeat newer = unwritten.get(n.id());
-            nodes.put(n.id(), newer == null ? n : apply(n, newer));
+            NodeRecord current = newer == null ? n : apply(n, newer);
+            nodes.put(n.id(), current);
+            transitions.baseline(current, now);
         }
     }
 
@@ -203,6 +228,7 @@ public final class NodeRegistry implements NodeDirectory {
             status = NodeRecord.APPROVED;
         }
         String id = "node_" + Hashing.sha256Hex(publicKey).substring(0, 16);
+        transitions.registered(id);
         NodeRecord node = store.registerNode(new NodeRecord(id, publicKey, name, address, port, tier, gpusJson, models,
                 backend, status, now, Optional.empty(), 0, 1, 0, Optional.empty(), Optional.empty(), operator));
         nodes.put(node.id(), node);
@@ -221,6 +247,11 @@ public final class NodeRegistry implements NodeDirectory {
         nodes.put(known.id(), moved);
         LOG.info("event=node_operator_changed node_id={} operator={}", known.id(), operator.get());
         return moved;
+    }
+
+    @Override
+    public Optional<NodeUpdate> update(String nodeId) {
+        return updates.of(nodeId);
     }
 
     @Override
@@ -269,10 +300,12 @@ public final class NodeRegistry implements NodeDirectory {
         Heartbeat h = new Heartbeat(node.id(), clock.instant(), status.equals("online"), models, active, max, tps,
                 JsonFields.optString(json, "payout_chain", Limits.CHAIN),
                 JsonFields.optString(json, "payout_address", Limits.ADDRESS));
+        updates.reported(node.id(), JsonFields.optObject(json, "update"));
         unwritten.put(node.id(), h);
         NodeRecord before = nodes.getOrDefault(node.id(), node);
         NodeRecord now = apply(before, h);
         nodes.put(node.id(), now);
+        transitions.observe(now, h.at());
         if (!before.servedModels().equals(models)) {
             LOG.info("event=node_models_changed node_id={} models={}", node.id(), models.size());
         }
@@ -286,7 +319,9 @@ public final class NodeRegistry implements NodeDirectory {
             Heartbeat bye = new Heartbeat(nodeId, clock.instant(), false, n.servedModels(), 0, n.maxJobs(),
                     Optional.empty(), Optional.empty(), Optional.empty());
             unwritten.put(nodeId, bye);
-            nodes.put(nodeId, apply(n, bye));
+            NodeRecord gone = apply(n, bye);
+            nodes.put(nodeId, gone);
+            transitions.observe(gone, bye.at());
         }
     }
 

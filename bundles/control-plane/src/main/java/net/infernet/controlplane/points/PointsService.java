@@ -9,13 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import net.infernet.controlplane.jobs.ActiveJob;
+import net.infernet.controlplane.jobs.CompletedJob;
 import net.infernet.controlplane.jobs.JobAudit;
 import net.infernet.controlplane.nodes.ModelSize;
 import net.infernet.controlplane.nodes.NodeDirectory;
 import net.infernet.controlplane.reputation.UptimeLog;
 import net.infernet.controlplane.util.Periodic;
-import net.infernet.core.api.Usage;
 import net.infernet.core.api.VramTier;
 import net.infernet.store.NodeRecord;
 import net.infernet.store.PointsStore;
@@ -84,9 +83,9 @@ public final class PointsService implements Points, JobAudit, UptimeLog {
     }
 
     @Override
-    public void completed(String nodeId, ActiveJob job, String content, Usage usage) {
-        long work = usage.completionTokens() + usage.promptTokens() / 4L;
-        accrue(nodeId, PointsStore.COMPUTE, work * sizeClass(job.model()));
+    public void completed(CompletedJob done) {
+        long work = done.usage().completionTokens() + done.usage().promptTokens() / 4L;
+        accrue(done.nodeId(), PointsStore.COMPUTE, work * sizeClass(done.job().model()));
     }
 
     @Override

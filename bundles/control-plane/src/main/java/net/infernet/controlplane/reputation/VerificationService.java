@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import net.infernet.controlplane.jobs.ActiveJob;
+import net.infernet.controlplane.jobs.CompletedJob;
 import net.infernet.controlplane.jobs.Dispatcher;
 import net.infernet.controlplane.jobs.JobAudit;
 import net.infernet.controlplane.jobs.NodeLink;
@@ -20,7 +21,6 @@ import net.infernet.controlplane.jobs.Probe;
 import net.infernet.controlplane.nodes.NodeDirectory;
 import net.infernet.controlplane.util.Periodic;
 import net.infernet.core.api.ChatMessage;
-import net.infernet.core.api.Usage;
 import net.infernet.store.NodeRecord;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -168,8 +168,8 @@ public final class VerificationService implements JobAudit, VerificationLanes {
 
     /** A sample of completed greedy jobs is run again on a reference node (asynchronously; never blocks). */
     @Override
-    public void completed(String nodeId, ActiveJob job, String content, Usage usage) {
-        reexecute(nodeId, job, content);
+    public void completed(CompletedJob done) {
+        reexecute(done.nodeId(), done.job(), done.content());
     }
 
     /** The check of one job, when it is made (tests wait for it); completed at once when it is not. */

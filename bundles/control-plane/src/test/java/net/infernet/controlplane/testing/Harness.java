@@ -33,6 +33,7 @@ import net.infernet.controlplane.api.OperatorApiServlet;
 import net.infernet.controlplane.routing.LeastLoadedRouter;
 import net.infernet.controlplane.sse.KeepAliveService;
 import net.infernet.controlplane.tokens.TokenAuth;
+import net.infernet.controlplane.uptime.UptimeHistory;
 import net.infernet.core.payment.PaymentChain;
 import net.infernet.protocol.keys.NodeKey;
 import net.infernet.store.Store;
@@ -64,6 +65,7 @@ public final class Harness implements AutoCloseable {
     public Sweeper sweeper;
     public ReputationService reputation;
     public PointsService points;
+    public UptimeHistory uptime;
     private KeepAliveService keepAlive;
     private NodeChannelServlet channel;
     private Server server;
@@ -95,6 +97,8 @@ public final class Harness implements AutoCloseable {
         EscrowGuard escrow = new EscrowGuard(settlement, clock);
         ReceiptService receipts = new ReceiptService(store, store, platformKey, settlement, clock);
         directory = new NodeRegistry(store, settings, clock);
+        uptime = new UptimeHistory(clock);
+        directory.bindEvents(uptime);
         CommandService commands = new CommandService(store);
         auth = new TokenAuth(store, settings, clock);
         streams = streamsDecorator.apply(new LiveStreams(store));
@@ -121,7 +125,7 @@ public final class Harness implements AutoCloseable {
                 receipts, escrow, keepAlive, settings), "/api/v1/jobs", "/api/v1/jobs/*", "/api/v1/models",
                 "/api/v1/cprs/*", "/api/v1/escrow");
         mount(ctx, "nodes", new NodeApiServlet(directory, commands, receipts, new LedgerService(store, clock),
-                reputation, points),
+                reputation, points, uptime),
                 "/api/v1/nodes/*", "/api/v1/heartbeat");
         mount(ctx, "operators", new OperatorApiServlet(points, reputation), "/api/v1/operators/*");
         mount(ctx, "channel", channel, "/api/v1/nodes/channel");

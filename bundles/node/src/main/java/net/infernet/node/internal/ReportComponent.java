@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import net.infernet.core.update.Updates;
 import net.infernet.node.config.NodeConfig;
 import net.infernet.node.hardware.Gpu;
 import net.infernet.protocol.hierarchy.Delegation;
@@ -18,6 +19,9 @@ import net.infernet.protocol.keys.KeyLayout;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +36,7 @@ public final class ReportComponent implements NodeReport {
     private final GpuStats gpus;
     /** What the last online report advertised; the goodbye repeats it without asking the engine. */
     private final AtomicReference<List<String>> advertised = new AtomicReference<>(List.of());
+    private volatile Optional<Updates> updates = Optional.empty();
 
     @Activate
     public ReportComponent(@Reference NodeProfile profile, @Reference BackendSelection backends,
@@ -44,6 +49,17 @@ public final class ReportComponent implements NodeReport {
         this.backends = backends;
         this.stats = stats;
         this.gpus = gpus;
+    }
+
+    /** The update service of core, when it runs: heartbeats tell the control plane how the last update ended. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void bindUpdates(Updates u) {
+        updates = Optional.of(u);
+    }
+
+    public void unbindUpdates(Updates u) {
+        updates = updates.filter(current -> current != u);
     }
 
     @Override
@@ -72,6 +88,10 @@ public final class ReportComponent implements NodeReport {
         backends.selection().ifPresent(s -> body.put("backend", s.entry().id()));
         c.payoutChain().ifPresent(v -> body.put("payout_chain", v));
         c.payoutAddress().ifPresent(v -> body.put("payout_address", v));
+        updates.map(Updates::status).filter(u -> !u.outcome().equals("none")).ifPresent(u -> {
+            ObjectNode update = body.putObject("update").put("outcome", u.outcome()).put("detail", u.detail());
+            u.at().ifPresent(at -> update.put("at", at.toString()));
+        });
         return body;
     }
 

@@ -126,4 +126,18 @@ class EngineSelectionTest {
         assertEquals(3, devices.get(0).path("utilization_percent").asInt());
         assertFalse(devices.get(1).has("memory_used_mib"), "Apple reports no VRAM use");
     }
+
+    @Test
+    void heartbeatsTellTheControlPlaneHowTheLastUpdateEnded() {
+        ReportComponent report = new ReportComponent(profile, selector(H100), new JobCounters(), List::of);
+        assertFalse(report.report(true).has("update"), "no update service: nothing to tell");
+        java.util.concurrent.atomic.AtomicReference<net.infernet.core.update.UpdateStatus> status =
+                new java.util.concurrent.atomic.AtomicReference<>(net.infernet.core.update.UpdateStatus.none());
+        report.bindUpdates(status::get);
+        assertFalse(report.report(true).has("update"), "nothing tried yet");
+        status.set(new net.infernet.core.update.UpdateStatus("rolled_back", "vllm 0.2.0 failed its health check",
+                Optional.of(java.time.Instant.parse("2026-12-07T20:00:00Z")), List.of("vllm 0.1.0 -> 0.2.0")));
+        assertEquals("{\"outcome\":\"rolled_back\",\"detail\":\"vllm 0.2.0 failed its health check\","
+                + "\"at\":\"2026-12-07T20:00:00Z\"}", report.report(true).path("update").toString());
+    }
 }
