@@ -172,8 +172,11 @@ public final class VerificationService implements JobAudit, VerificationLanes {
         reexecute(done.nodeId(), done.job(), done.content());
     }
 
-    /** The check of one job, when it is made (tests wait for it); completed at once when it is not. */
-    CompletableFuture<Void> reexecute(String nodeId, ActiveJob job, String content) {
+    /**
+     * The check of one job, when it is made (tests wait for it); completed at once when it is not. Synchronized: the
+     * random source is shared with the canary rounds (sending never blocks, the answer comes later).
+     */
+    synchronized CompletableFuture<Void> reexecute(String nodeId, ActiveJob job, String content) {
         JsonNode request = job.request();
         Optional<String> operator = directory.node(nodeId).map(NodeRecord::operator);
         if (!settings.on() || operator.isEmpty() || verifications.isReference(operator.get())
