@@ -23,6 +23,7 @@ public final class Main {
         List<Command> all = new ArrayList<>();
         all.add(new BundlesCommand());
         all.add(new UpgradeCommand());
+        all.add(new PluginCommand());
         all.add(new net.infernet.cli.keys.KeysCommand());
         all.add(new net.infernet.cli.keys.InitCommand());
         all.add(new net.infernet.cli.node.SetupCommand());
