@@ -40,6 +40,7 @@ public final class Main {
         all.add(new net.infernet.cli.token.TokenCommand());
         all.add(new net.infernet.cli.token.NodesCommand());
         all.add(new net.infernet.cli.token.PointsCommand());
+        all.add(new net.infernet.cli.token.AdminCommand());
         return all;
     }
 

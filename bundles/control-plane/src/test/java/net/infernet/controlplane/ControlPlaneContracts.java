@@ -63,4 +63,12 @@ abstract class ControlPlaneContracts {
             return store;
         }
     }
+
+    @Nested
+    class Admin extends AdminContract {
+        @Override
+        Store store() {
+            return store;
+        }
+    }
 }

@@ -9,7 +9,13 @@ import org.osgi.annotation.versioning.ProviderType;
 /** Client bearer tokens (hashes only) and the rate-limit windows every instance shares. */
 @ProviderType
 public interface TokenStore {
-    void insertToken(String id, String name, String tokenHash, Instant at);
+    /** A client token. */
+    default void insertToken(String id, String name, String tokenHash, Instant at) {
+        insertToken(id, name, tokenHash, false, at);
+    }
+
+    /** A client token, or an admin one. */
+    void insertToken(String id, String name, String tokenHash, boolean admin, Instant at);
 
     Optional<TokenRecord> tokenByHash(String tokenHash);
 

@@ -312,6 +312,10 @@ abstract class StoreContract {
         assertTrue(store().revokeToken(name, T0));
         assertFalse(store().tokenByHash(hash).orElseThrow().active());
         assertFalse(store().revokeToken(name, T0));
+        assertFalse(store().tokenByHash(hash).orElseThrow().admin(), "a client token");
+        String adminHash = UUID.randomUUID().toString().replace("-", "");
+        store().insertToken(uid("tok_"), uid("admin-"), adminHash, true, T0);
+        assertTrue(store().tokenByHash(adminHash).orElseThrow().admin());
     }
 
     @Test

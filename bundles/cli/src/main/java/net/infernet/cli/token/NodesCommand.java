@@ -1,13 +1,9 @@
 package net.infernet.cli.token;
 
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import net.infernet.cli.Cli;
 import net.infernet.cli.Command;
-import net.infernet.store.NodeRecord;
-import net.infernet.store.Store;
 
 /**
  * {@code infernet nodes list | approve <node_id> | registration-token | install|remove <node_id> <model>}: the
@@ -15,15 +11,6 @@ import net.infernet.store.Store;
  * the node picks up on its next heartbeat).
  */
 public final class NodesCommand implements Command {
-    private final Clock clock;
-
-    public NodesCommand() {
-        this(Clock.systemUTC());
-    }
-
-    public NodesCommand(Clock clock) {
-        this.clock = clock;
-    }
 
     @Override
     public String name() {
@@ -40,18 +27,18 @@ public final class NodesCommand implements Command {
         if (args.isEmpty()) {
             return usage(cli);
         }
-        try (Store store = ControlPlaneDatabase.open(args, cli)) {
+        try (AdminBackend admin = AdminBackend.open(args, cli)) {
             switch (args.get(0)) {
                 case "list" -> {
                     cli.out().printf("%-22s %-18s %-10s %-17s %s%n", "ID", "NAME", "TIER", "STATUS", "MODELS");
-                    for (NodeRecord n : store.nodes()) {
+                    for (AdminBackend.Node n : admin.nodes()) {
                         cli.out().printf("%-22s %-18s %-10s %-17s %s%n", n.id(), n.name(), n.vramTier(), n.status(),
-                                String.join(",", n.servedModels()));
+                                String.join(",", n.models()));
                     }
                     return Cli.OK;
                 }
                 case "approve" -> {
-                    if (args.size() < 2 || !store.setNodeStatus(args.get(1), NodeRecord.APPROVED)) {
+                    if (args.size() < 2 || !admin.approve(args.get(1))) {
                         cli.err().println("infernet nodes approve: unknown node " + (args.size() < 2 ? "" : args.get(1)));
                         return Cli.FAILED;
                     }
@@ -59,19 +46,20 @@ public final class NodesCommand implements Command {
                     return Cli.OK;
                 }
                 case "registration-token" -> {
-                    byte[] b = new byte[24];
-                    new SecureRandom().nextBytes(b);
-                    String token = "reg_" + HexFormat.of().formatHex(b);
-                    store.addRegistrationToken(TokenCommand.sha256(token), clock.instant());
-                    cli.out().println(token);
+                    cli.out().println(admin.registrationToken());
                     return Cli.OK;
                 }
                 case "install", "remove" -> {
-                    if (args.size() < 3 || store.node(args.get(1)).isEmpty()) {
+                    if (args.size() < 3) {
                         return usage(cli);
                     }
                     String type = args.get(0).equals("install") ? "model_install" : "model_remove";
-                    cli.out().println(store.queueCommand(args.get(1), type, args.get(2), clock.instant()).id());
+                    Optional<String> id = admin.queueCommand(args.get(1), type, args.get(2));
+                    if (id.isEmpty()) {
+                        cli.err().println("infernet nodes " + args.get(0) + ": unknown node " + args.get(1));
+                        return Cli.FAILED;
+                    }
+                    cli.out().println(id.get());
                     return Cli.OK;
                 }
                 default -> {

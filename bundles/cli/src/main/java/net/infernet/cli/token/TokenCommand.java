@@ -3,34 +3,21 @@ package net.infernet.cli.token;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import net.infernet.cli.Cli;
 import net.infernet.cli.Command;
-import net.infernet.store.Store;
-import net.infernet.store.TokenRecord;
 
 /**
  * {@code infernet token create --name N | list | revoke <id|name> [--json]}: client bearer tokens, run on the
  * control-plane host against its database. A token is shown once; only its SHA-256 is stored.
  */
 public final class TokenCommand implements Command {
-    private final SecureRandom random = new SecureRandom();
     private final ObjectMapper mapper = new ObjectMapper();
-    private final Clock clock;
-
-    public TokenCommand() {
-        this(Clock.systemUTC());
-    }
-
-    public TokenCommand(Clock clock) {
-        this.clock = clock;
-    }
 
     @Override
     public String name() {
@@ -39,7 +26,7 @@ public final class TokenCommand implements Command {
 
     @Override
     public String summary() {
-        return "create, list, revoke client API tokens (control-plane host)";
+        return "create, list, revoke client API tokens (the control plane's API with an admin token, or its host)";
     }
 
     @Override
@@ -48,44 +35,38 @@ public final class TokenCommand implements Command {
             return usage(cli);
         }
         boolean json = args.contains("--json");
-        try (Store store = ControlPlaneDatabase.open(args, cli)) {
+        try (AdminBackend admin = AdminBackend.open(args, cli)) {
             return switch (args.get(0)) {
-                case "create" -> create(store, args, json, cli);
-                case "list" -> list(store, json, cli);
-                case "revoke" -> revoke(store, args, json, cli);
+                case "create" -> create(admin, args, json, cli);
+                case "list" -> list(admin, json, cli);
+                case "revoke" -> revoke(admin, args, json, cli);
                 default -> usage(cli);
             };
         }
     }
 
-    private int create(Store store, List<String> args, boolean json, Cli cli) throws Exception {
+    private int create(AdminBackend admin, List<String> args, boolean json, Cli cli) throws IOException {
         Optional<String> name = ControlPlaneDatabase.option(args, "--name").filter(n -> !n.startsWith("--"));
         if (name.isEmpty()) {
             cli.err().println("infernet token create: --name NAME is required");
             return Cli.USAGE;
         }
-        byte[] secret = new byte[24];
-        random.nextBytes(secret);
-        String token = "inf_" + HexFormat.of().formatHex(secret);
-        byte[] idBytes = new byte[8];
-        random.nextBytes(idBytes);
-        String id = "tok_" + HexFormat.of().formatHex(idBytes);
-        store.insertToken(id, name.get(), sha256(token), clock.instant());
+        AdminBackend.Created t = admin.createToken(name.get(), false);
         if (json) {
             ObjectNode o = mapper.createObjectNode();
-            o.put("token", token);
-            o.put("id", id);
-            o.put("name", name.get());
+            o.put("token", t.token());
+            o.put("id", t.id());
+            o.put("name", t.name());
             cli.out().println(o);
         } else {
-            cli.out().println(token);
-            cli.err().println("Created token " + id + " (" + name.get() + "). It is shown only once; store it now.");
+            cli.out().println(t.token());
+            cli.err().println("Created token " + t.id() + " (" + t.name() + "). It is shown only once; store it now.");
         }
         return Cli.OK;
     }
 
-    private int list(Store store, boolean json, Cli cli) {
-        List<TokenRecord> tokens = store.tokens();
+    private int list(AdminBackend admin, boolean json, Cli cli) throws IOException {
+        List<AdminBackend.Token> tokens = admin.tokens();
         if (json) {
             ArrayNode arr = mapper.createArrayNode();
             tokens.forEach(t -> {
@@ -94,22 +75,24 @@ public final class TokenCommand implements Command {
                 o.put("name", t.name());
                 o.put("created_at", t.createdAt().toString());
                 o.put("revoked", !t.active());
+                o.put("admin", t.admin());
             });
             cli.out().println(arr);
         } else {
             cli.out().printf("%-20s %-24s %-22s %s%n", "ID", "NAME", "CREATED", "STATUS");
             tokens.forEach(t -> cli.out().printf("%-20s %-24s %-22s %s%n", t.id(), t.name(),
-                    t.createdAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), t.active() ? "active" : "revoked"));
+                    t.createdAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                    (t.active() ? "active" : "revoked") + (t.admin() ? " (admin)" : "")));
         }
         return Cli.OK;
     }
 
-    private int revoke(Store store, List<String> args, boolean json, Cli cli) {
+    private int revoke(AdminBackend admin, List<String> args, boolean json, Cli cli) throws IOException {
         if (args.size() < 2 || args.get(1).startsWith("--")) {
             cli.err().println("infernet token revoke: give the token's id or name");
             return Cli.USAGE;
         }
-        boolean revoked = store.revokeToken(args.get(1), clock.instant());
+        boolean revoked = admin.revokeToken(args.get(1));
         if (json) {
             cli.out().println(mapper.createObjectNode().put("revoked", revoked));
         } else {
@@ -118,16 +101,22 @@ public final class TokenCommand implements Command {
         return revoked ? Cli.OK : Cli.FAILED;
     }
 
-    static String sha256(String text) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(text.getBytes(StandardCharsets.UTF_8)));
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     private int usage(Cli cli) {
         cli.err().println("usage: infernet token create --name NAME [--json]");
         cli.err().println("       infernet token list [--json]");
         cli.err().println("       infernet token revoke <id|name> [--json]");
-        cli.err().println("       (on the control-plane host; --database-url URL or INFERNET_DATABASE_URL for PostgreSQL)");
+        cli.err().println("       with an admin token (--admin-token T or INFERNET_ADMIN_TOKEN) over the control plane's API"
+                + " (--control-plane URL or INFERNET_CONTROL_PLANE),");
+        cli.err().println("       else on the control-plane host's database (--database-url URL or INFERNET_DATABASE_URL)");
         return Cli.USAGE;
     }
 }

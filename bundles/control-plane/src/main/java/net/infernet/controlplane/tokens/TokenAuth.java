@@ -83,7 +83,7 @@ public final class TokenAuth implements ClientAuth {
         TokenRecord token = lookup(Hashing.sha256Hex(bearer.get()))
                 .orElseThrow(() -> new InfernetException(ErrorCode.UNAUTHORIZED, "Invalid or expired bearer token"));
         check("token:" + token.id(), settings.rateLimitPerMinute(), response);
-        return new Caller(token.id(), token.id());
+        return new Caller(token.id(), token.id(), token.admin());
     }
 
     private void check(String key, int perMinute, HttpServletResponse response) {

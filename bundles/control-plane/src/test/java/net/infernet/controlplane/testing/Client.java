@@ -36,6 +36,10 @@ public final class Client {
         return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    public HttpResponse<String> delete(String path) throws IOException, InterruptedException {
+        return http.send(request(path).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Opens an SSE stream (GET, or POST when {@code json} is given); events arrive in {@link Events}. */
     public Events stream(String path, String json) throws IOException, InterruptedException {
         HttpRequest.Builder b = request(path).header("Accept", "text/event-stream");

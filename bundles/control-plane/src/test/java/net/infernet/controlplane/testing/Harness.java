@@ -30,6 +30,8 @@ import net.infernet.controlplane.openai.OpenAiServlet;
 import net.infernet.controlplane.reputation.ReputationService;
 import net.infernet.controlplane.points.PointsService;
 import net.infernet.controlplane.api.OperatorApiServlet;
+import net.infernet.controlplane.api.AdminApiServlet;
+import net.infernet.controlplane.admin.AdministrationService;
 import net.infernet.controlplane.routing.LeastLoadedRouter;
 import net.infernet.controlplane.sse.KeepAliveService;
 import net.infernet.controlplane.tokens.TokenAuth;
@@ -128,6 +130,9 @@ public final class Harness implements AutoCloseable {
                 reputation, points, uptime),
                 "/api/v1/nodes/*", "/api/v1/heartbeat");
         mount(ctx, "operators", new OperatorApiServlet(points, reputation), "/api/v1/operators/*");
+        mount(ctx, "admin", new AdminApiServlet(auth, new AdministrationService(store, store, store, clock)),
+                "/api/v1/admin/tokens", "/api/v1/admin/tokens/*", "/api/v1/admin/nodes", "/api/v1/admin/nodes/*",
+                "/api/v1/admin/registration-tokens");
         mount(ctx, "channel", channel, "/api/v1/nodes/channel");
         mount(ctx, "openai", new OpenAiServlet(auth, admission, streams, outcomes, directory, keepAlive, settings),
                 "/v1/*");
@@ -161,8 +166,13 @@ public final class Harness implements AutoCloseable {
 
     /** Creates a client bearer token the way {@code infernet token create} does. */
     public String token(String name) {
+        return token(name, false);
+    }
+
+    /** Creates a bearer token, an admin one when {@code admin} (what {@code infernet admin create} does). */
+    public String token(String name, boolean admin) {
         String token = "inf_" + Hashing.randomHex(24);
-        store.insertToken("tok_" + Hashing.randomHex(8), name, Hashing.sha256Hex(token), clock.instant());
+        store.insertToken("tok_" + Hashing.randomHex(8), name, Hashing.sha256Hex(token), admin, clock.instant());
         return token;
     }
 

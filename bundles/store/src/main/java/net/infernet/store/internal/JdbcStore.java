@@ -167,8 +167,8 @@ public class JdbcStore implements Store {
     // ---- tokens and rate windows
 
     @Override
-    public void insertToken(String id, String name, String tokenHash, Instant at) {
-        tokens.insertToken(id, name, tokenHash, at);
+    public void insertToken(String id, String name, String tokenHash, boolean admin, Instant at) {
+        tokens.insertToken(id, name, tokenHash, admin, at);
     }
 
     @Override

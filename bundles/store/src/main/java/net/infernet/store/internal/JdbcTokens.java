@@ -24,20 +24,20 @@ final class JdbcTokens implements TokenStore {
     }
 
     @Override
-    public void insertToken(String id, String name, String tokenHash, Instant at) {
-        db.tx(c -> update(c, "INSERT INTO api_tokens (id, name, token_hash, created_at) VALUES (?,?,?,?)", id, name,
-                tokenHash, at.toEpochMilli()));
+    public void insertToken(String id, String name, String tokenHash, boolean admin, Instant at) {
+        db.tx(c -> update(c, "INSERT INTO api_tokens (id, name, token_hash, created_at, admin) VALUES (?,?,?,?,?)",
+                id, name, tokenHash, at.toEpochMilli(), admin));
     }
 
     @Override
     public Optional<TokenRecord> tokenByHash(String tokenHash) {
-        return db.tx(c -> one(c, "SELECT id, name, created_at, revoked_at FROM api_tokens WHERE token_hash = ?",
+        return db.tx(c -> one(c, "SELECT id, name, created_at, revoked_at, admin FROM api_tokens WHERE token_hash = ?",
                 JdbcTokens::row, tokenHash));
     }
 
     @Override
     public List<TokenRecord> tokens() {
-        return db.tx(c -> all(c, "SELECT id, name, created_at, revoked_at FROM api_tokens ORDER BY created_at",
+        return db.tx(c -> all(c, "SELECT id, name, created_at, revoked_at, admin FROM api_tokens ORDER BY created_at",
                 JdbcTokens::row));
     }
 
@@ -86,6 +86,6 @@ final class JdbcTokens implements TokenStore {
 
     private static TokenRecord row(ResultSet rs) throws SQLException {
         return new TokenRecord(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)),
-                Sql.optInstant(rs, 4));
+                Sql.optInstant(rs, 4), rs.getBoolean(5));
     }
 }
