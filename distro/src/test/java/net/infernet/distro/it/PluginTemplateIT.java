@@ -33,6 +33,8 @@ class PluginTemplateIT {
     private static final String NAME = "itengine";
     private static final String MODEL = "plugin-model";
     private static final int TOKENS = 6;
+    /** The reactor's version: the templates' {@code infernet.version} (PluginCommandTest keeps them equal). */
+    private static final String VERSION = "0.1.0-SNAPSHOT";
 
     @Test
     void aPluginBuiltFromTheTemplateServesJobsOnceDroppedIntoARunningNode(@TempDir Path home) throws Exception {
@@ -40,6 +42,8 @@ class PluginTemplateIT {
         exec(home.resolve("plugin-new.log"), 60, DistributionProcess.ROOT.resolve("distro/bin/infernet").toString(),
                 "--data-dir", home.resolve("cli").toString(), "plugin", "new", "backend", NAME,
                 "--dir", project.toString());
+        publishApi(localRepository().map(Path::of).orElse(Path.of(System.getProperty("user.home"), ".m2",
+                "repository")));
         List<String> mvn = new ArrayList<>(List.of(System.getProperty("infernet.mvn", "mvn"), "-o", "-q", "-B",
                 "package", "-f", project.resolve("pom.xml").toString()));
         localRepository().ifPresent(repo -> mvn.add("-Dmaven.repo.local=" + repo));
@@ -88,7 +92,29 @@ class PluginTemplateIT {
         return "(not installed) " + r.body();
     }
 
-    /** The local repository the surrounding build installed the Infernet API into, when it is not ~/.m2's. */
+    /**
+     * Puts the Infernet API (the parent POM and core, as this build made them) into the local repository where
+     * {@code mvn install} would: what a plugin author's build resolves. The suite's own {@code mvn verify} installs
+     * nothing, so a fresh machine has no {@code net.infernet:core} there otherwise.
+     */
+    private static void publishApi(Path repo) throws java.io.IOException {
+        Path root = DistributionProcess.ROOT;
+        String v = VERSION;
+        publish(root.resolve("pom.xml"), repo.resolve("net/infernet/infernet-parent/" + v + "/infernet-parent-" + v
+                + ".pom"));
+        publish(root.resolve("bundles/core/pom.xml"), repo.resolve("net/infernet/core/" + v + "/core-" + v + ".pom"));
+        publish(root.resolve("bundles/core/target/core-" + v + ".jar"), repo.resolve("net/infernet/core/" + v
+                + "/core-" + v + ".jar"));
+    }
+
+    private static void publish(Path from, Path to) throws java.io.IOException {
+        Files.createDirectories(to.getParent());
+        Path part = to.resolveSibling(to.getFileName() + ".part");
+        Files.copy(from, part, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(part, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The local repository the surrounding build uses, when it is not ~/.m2's. */
     private static Optional<String> localRepository() {
         return Optional.ofNullable(System.getProperty("maven.repo.local"))
                 .or(() -> Optional.ofNullable(System.getProperty("infernet.local.repository")))
