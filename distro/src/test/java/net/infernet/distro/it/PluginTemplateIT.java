@@ -45,7 +45,7 @@ class PluginTemplateIT {
         publishApi(localRepository().map(Path::of).orElse(Path.of(System.getProperty("user.home"), ".m2",
                 "repository")));
         List<String> mvn = new ArrayList<>(List.of(System.getProperty("infernet.mvn", "mvn"), "-o", "-q", "-B",
-                "package", "-f", project.resolve("pom.xml").toString()));
+                "verify", "-f", project.resolve("pom.xml").toString())); // its unit tests and its in-framework IT
         localRepository().ifPresent(repo -> mvn.add("-Dmaven.repo.local=" + repo));
         exec(home.resolve("mvn.log"), 300, mvn.toArray(String[]::new));
         Path jar = project.resolve("target/backend-" + NAME + "-0.1.0-SNAPSHOT.jar");
