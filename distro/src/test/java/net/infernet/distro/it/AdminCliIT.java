@@ -66,7 +66,8 @@ class AdminCliIT {
             assertEquals(Cli.FAILED, run(new TokenCommand(), env, laptop, "revoke", "my-app"));
 
             assertEquals(Cli.OK, run(new NodesCommand(), env, laptop, "registration-token"));
-            assertTrue(output().matches("reg_[0-9a-f]{48}"), output());
+            String registration = output();
+            assertTrue(registration.matches("reg_[0-9a-f]{48}"), registration);
             assertEquals(Cli.OK, run(new NodesCommand(), env, laptop, "list"));
             assertEquals(Cli.FAILED, run(new NodesCommand(), env, laptop, "approve", "node_0000000000000000"));
             assertFalse(Files.exists(laptop.resolve("controlplane")), "the CLI opened no database of its own");
@@ -77,6 +78,15 @@ class AdminCliIT {
                 throw new AssertionError("a revoked client key administered");
             } catch (java.io.IOException refused) {
                 assertTrue(refused.getMessage().contains("401"), refused.getMessage());
+            }
+
+            // the audit log names who did what, and no secret reaches the log
+            String log = Files.readString(cp.console(), StandardCharsets.UTF_8);
+            assertTrue(log.contains("event=admin_action") && log.contains("action=token_created")
+                    && log.contains("action=token_revoked"), "the audit log records the key actions");
+            for (String secret : List.of(adminToken, appToken, registration)) {
+                assertFalse(log.contains(secret), "a secret in the control plane's log");
+                assertFalse(log.contains(secret.substring(4, 20)), "part of a secret in the control plane's log");
             }
         }
     }
