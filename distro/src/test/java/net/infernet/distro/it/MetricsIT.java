@@ -67,6 +67,10 @@ class MetricsIT {
             assertTrue(nodeMetrics.value("infernet_node_jobs", Map.of("state", "completed")) >= JOBS,
                     "the node's own count");
             assertEquals(0, nodeMetrics.value("infernet_node_jobs", Map.of("state", "running")));
+            assertTrue(nodeMetrics.value("infernet_node_engine_ttft_seconds") >= JOBS,
+                    "one engine time to first token per completed job");
+            assertEquals(nodeMetrics.value("infernet_node_engine_ttft_seconds"),
+                    nodeMetrics.value("infernet_node_engine_generation_seconds"));
         }
     }
 }

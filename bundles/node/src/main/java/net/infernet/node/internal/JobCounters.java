@@ -1,10 +1,16 @@
 package net.infernet.node.internal;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /** The counts, kept apart from the job runner so reports can read them without depending on it. */
 @Component
@@ -13,6 +19,23 @@ public final class JobCounters implements JobStats {
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicReference<Optional<Double>> speed = new AtomicReference<>(Optional.empty());
+    private final List<EngineTimings> timings = new CopyOnWriteArrayList<>();
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void bindTimings(EngineTimings t) {
+        timings.add(t);
+    }
+
+    public void unbindTimings(EngineTimings t) {
+        timings.remove(t);
+    }
+
+    @Override
+    public void timed(Duration firstToken, Duration generation, int completionTokens) {
+        for (EngineTimings t : timings) {
+            t.generated(firstToken, generation, completionTokens);
+        }
+    }
 
     @Override
     public int running() {

@@ -207,9 +207,13 @@ public final class JobRunner implements ChannelListener, BackendListener {
             }
             r.backend = backend.get();
             long t0 = System.nanoTime();
+            long[] firstToken = {0}; // the engine's time to first token (metrics): the only timing per job
             Completion c = backend.get().generate(ChatRequests.of(job), new TokenStream() {
                 @Override
                 public void token(String text) {
+                    if (firstToken[0] == 0) {
+                        firstToken[0] = System.nanoTime();
+                    }
                     String why = r.stop.get();
                     if (why == null || why.equals(CLIENT_LEFT)) { // an attempt that moved on says nothing more
                         channel.tokens(r.jobId, r.attempt, List.of(text));
@@ -229,9 +233,14 @@ public final class JobRunner implements ChannelListener, BackendListener {
             String finish = why == null ? c.finishReason().wire() : "cancelled";
             done(r, job, c.usage(), finish);
             completed = why == null;
-            double secs = (System.nanoTime() - t0) / 1e9;
+            long end = System.nanoTime();
+            double secs = (end - t0) / 1e9;
             if (completed && secs > 0 && c.usage().completionTokens() > 0) {
                 speed = Optional.of(c.usage().completionTokens() / secs);
+                if (firstToken[0] != 0) {
+                    stats.timed(java.time.Duration.ofNanos(firstToken[0] - t0), java.time.Duration.ofNanos(end - t0),
+                            c.usage().completionTokens());
+                }
             }
             LOG.info("event=job_completed job_id={} tokens={} finish_reason={}", r.jobId,
                     c.usage().completionTokens(), finish);

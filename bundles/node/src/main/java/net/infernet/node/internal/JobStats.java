@@ -17,4 +17,8 @@ public interface JobStats {
 
     /** A job ended here: completed (with its speed), failed, or given back (neither). */
     void ended(boolean completed, boolean failed, Optional<Double> tokensPerSecond);
+
+    /** How long the engine took on a completed job (what metrics record). */
+    default void timed(java.time.Duration firstToken, java.time.Duration generation, int completionTokens) {
+    }
 }

@@ -11,15 +11,17 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * The node's metrics (docs/operations.md, "Metrics"): jobs in flight and finished, generation speed, and each GPU's
- * load and memory, read when scraped (the GPUs at most every {@value #GPU_CACHE_MS} ms: the tools take time).
+ * The node's metrics (docs/operations.md, "Metrics"): jobs in flight and finished, generation speed, the engine's
+ * latency (time to first token and to the last, per completed job), and each GPU's load and memory, read when scraped (the GPUs at most every {@value #GPU_CACHE_MS} ms: the tools take time).
  * Active only where the metrics bundle runs. GPU series are labelled by index and name (a fixed set per machine).
  */
-@Component(service = {}, immediate = true)
-public final class NodeMetrics {
+@Component(service = EngineTimings.class, immediate = true)
+public final class NodeMetrics implements EngineTimings {
     static final long GPU_CACHE_MS = 10_000;
     private final Metrics metrics;
     private final GpuStats gpus;
+    private final Metrics.Histogram engineFirstToken;
+    private final Metrics.Histogram engineGeneration;
     private List<Gpu> lastGpus = List.of();
     private long gpusReadAt = Long.MIN_VALUE;
 
@@ -31,6 +33,11 @@ public final class NodeMetrics {
     NodeMetrics(Metrics metrics, JobStats stats, GpuStats gpus) {
         this.metrics = metrics;
         this.gpus = gpus;
+        double[] latency = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120};
+        engineFirstToken = metrics.histogram("infernet_node_engine_ttft_seconds",
+                "the engine's time to first token, per completed job", latency);
+        engineGeneration = metrics.histogram("infernet_node_engine_generation_seconds",
+                "the engine's time from request to last token, per completed job", latency);
         metrics.gauge("infernet_node_jobs", "jobs on this node: running now, completed and failed since start",
                 List.of("state"), () -> Map.of(List.of("running"), (double) stats.running(),
                         List.of("completed"), (double) stats.completed(), List.of("failed"), (double) stats.failed()));
@@ -44,6 +51,12 @@ public final class NodeMetrics {
                         : Double.NaN));
         metrics.gauge("infernet_node_gpu_memory_total_bytes", "GPU memory", List.of("gpu", "name"),
                 () -> perGpu(g -> g.memoryTotalMib() * 1048576.0));
+    }
+
+    @Override
+    public void generated(java.time.Duration firstToken, java.time.Duration generation, int completionTokens) {
+        engineFirstToken.observe(firstToken.toNanos() / 1e9);
+        engineGeneration.observe(generation.toNanos() / 1e9);
     }
 
     @Deactivate
