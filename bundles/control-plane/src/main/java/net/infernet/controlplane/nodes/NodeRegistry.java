@@ -256,14 +256,16 @@ public final class NodeRegistry implements NodeDirectory {
 
     @Override
     public void lowerTier(String nodeId, VramTier tier) {
-        nodes.computeIfPresent(nodeId, (id, n) -> new NodeRecord(n.id(), n.publicKey(), n.name(), n.address(),
-                n.port(), tier.wire(), n.gpusJson(), n.servedModels(), n.backend(), n.status(), n.registeredAt(),
-                n.lastSeen(), n.activeJobs(), n.maxJobs(), n.tokensPerSecond(), n.payoutChain(), n.payoutAddress(),
-                n.operatorKey()));
+        nodes.computeIfPresent(nodeId, (id, n) -> with(n, tier.wire(), n.operatorKey()));
     }
 
     private static NodeRecord withOperator(NodeRecord n, Optional<String> operator) {
-        return new NodeRecord(n.id(), n.publicKey(), n.name(), n.address(), n.port(), n.vramTier(), n.gpusJson(),
+        return with(n, n.vramTier(), operator);
+    }
+
+    /** The node with another VRAM tier and operator, everything else as it is. */
+    private static NodeRecord with(NodeRecord n, String vramTier, Optional<String> operator) {
+        return new NodeRecord(n.id(), n.publicKey(), n.name(), n.address(), n.port(), vramTier, n.gpusJson(),
                 n.servedModels(), n.backend(), n.status(), n.registeredAt(), n.lastSeen(), n.activeJobs(),
                 n.maxJobs(), n.tokensPerSecond(), n.payoutChain(), n.payoutAddress(), operator);
     }

@@ -105,26 +105,12 @@ class IndexSignatureTest {
     void anHttpSourceIsVerifiedBeforeItsIndexIsRead() throws Exception {
         KeyPair keys = ed25519();
         byte[] sig = sign(keys, "Ed25519", INDEX);
-        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
         Map<String, byte[]> files = Map.of("/u/index.json", INDEX, "/u/index.json.sig", sig);
-        server.createContext("/", exchange -> {
-            byte[] body = files.get(exchange.getRequestURI().getPath());
-            exchange.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : body.length);
-            if (body != null) {
-                exchange.getResponseBody().write(body);
-            }
-            exchange.close();
-        });
-        server.start();
-        try {
-            UpdateSource source = UpdateSource.of("http://127.0.0.1:" + server.getAddress().getPort() + "/u")
-                    .orElseThrow();
+        try (TestHttp server = new TestHttp(path -> Optional.ofNullable(files.get(path)))) {
+            UpdateSource source = UpdateSource.of(server.url("/u")).orElseThrow();
             assertEquals(1, BundleUpdater.load(source, Optional.of(keys.getPublic())).bundles().size());
             assertThrows(UpdateRefused.class, () -> BundleUpdater.load(source, Optional.of(ed25519().getPublic())));
             assertThrows(NoSuchFileException.class, () -> source.read("missing.jar"));
-        } finally {
-            server.stop(0);
         }
     }
 }

@@ -151,21 +151,18 @@ class UpdateRollbackTest {
         signer.initSign(keys.getPrivate());
         signer.update(Files.readAllBytes(dir.resolve("index.json")));
         Files.write(dir.resolve("index.json.sig"), signer.sign());
-        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/release/", exchange -> {
-            Path file = dir.resolve(exchange.getRequestURI().getPath().substring("/release/".length()));
-            byte[] body = Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
-            exchange.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : body.length);
-            if (body != null) {
-                exchange.getResponseBody().write(body);
+        try (TestHttp server = new TestHttp(path -> {
+            if (!path.startsWith("/release/")) {
+                return Optional.empty();
             }
-            exchange.close();
-        });
-        server.start();
-        try {
-            UpdateSource source = UpdateSource.of("http://127.0.0.1:" + server.getAddress().getPort() + "/release")
-                    .orElseThrow();
+            Path file = dir.resolve(path.substring("/release/".length()));
+            try {
+                return Files.isRegularFile(file) ? Optional.of(Files.readAllBytes(file)) : Optional.empty();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        })) {
+            UpdateSource source = UpdateSource.of(server.url("/release")).orElseThrow();
             java.security.PublicKey other = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair()
                     .getPublic();
             assertThrows(UpdateRefused.class, () -> BundleUpdater.load(source, Optional.of(other)));
@@ -173,8 +170,6 @@ class UpdateRollbackTest {
                     BundleUpdater.Mode.AUTOMATIC, false);
             assertEquals("applied", status.outcome(), status.detail());
             awaitGreeter("1.1.0");
-        } finally {
-            server.stop(0);
         }
     }
 
