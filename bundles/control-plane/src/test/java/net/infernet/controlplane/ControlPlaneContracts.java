@@ -65,6 +65,14 @@ abstract class ControlPlaneContracts {
     }
 
     @Nested
+    class Accounts extends AccountsContract {
+        @Override
+        Store store() {
+            return store;
+        }
+    }
+
+    @Nested
     class Admin extends AdminContract {
         @Override
         Store store() {

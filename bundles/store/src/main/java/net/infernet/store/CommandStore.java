@@ -12,6 +12,9 @@ public interface CommandStore {
 
     List<CommandRecord> queuedCommands(String nodeId);
 
+    /** The node's commands in any state, newest first. */
+    List<CommandRecord> commands(String nodeId, int limit);
+
     boolean ackCommand(String commandId, String nodeId, String status, Optional<String> progressJson,
             Optional<String> error);
 }

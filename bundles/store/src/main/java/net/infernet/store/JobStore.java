@@ -28,6 +28,12 @@ public interface JobStore {
     List<JobRecord> jobsInState(JobState state);
 
     /** The caller's jobs, newest first. */
+    /** The jobs whose client is {@code clientPubkey} (an account's jobs), newest first. */
+    List<JobRecord> jobsOfClient(String clientPubkey, int limit);
+
+    /** The client's jobs since {@code since}, summed per UTC day, key and model. */
+    List<UsageRow> usage(String clientPubkey, Instant since);
+
     List<JobRecord> jobsOfToken(String tokenId, int limit, Optional<JobState> state, Optional<Instant> since);
 
     /**

@@ -15,6 +15,9 @@ public interface LedgerStore {
 
     Earnings earnings(String nodeId, int recentLimit);
 
+    /** The receipts of these nodes since {@code since}, summed per UTC day, oldest first. */
+    List<DailyEarning> dailyEarnings(List<String> nodeIds, Instant since);
+
     /**
      * Records that the node's receipts for {@code jobIds} were redeemed on chain: one ledger payout of each receipt's
      * net value, at most once per receipt; ids of other nodes' or unknown receipts are ignored. Returns how many

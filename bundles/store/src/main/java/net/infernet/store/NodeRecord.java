@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * A registered node as the control plane remembers it.
  *
- * @param status {@code approved} or {@code pending_approval}
+ * @param status {@code approved}, {@code pending_approval} or {@code rejected}
  * @param gpusJson the {@code gpus} array of the registration, kept verbatim as JSON
  * @param operatorKey the user key that signed the node's delegation (docs/routing.md); empty: the node is its own
  *                    operator
@@ -18,6 +18,7 @@ public record NodeRecord(String id, String publicKey, String name, String addres
         Optional<String> payoutChain, Optional<String> payoutAddress, Optional<String> operatorKey) {
     public static final String APPROVED = "approved";
     public static final String PENDING_APPROVAL = "pending_approval";
+    public static final String REJECTED = "rejected";
 
     public NodeRecord {
         servedModels = List.copyOf(servedModels);

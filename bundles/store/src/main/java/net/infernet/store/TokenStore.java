@@ -15,7 +15,18 @@ public interface TokenStore {
     }
 
     /** A client token, or an admin one. */
-    void insertToken(String id, String name, String tokenHash, boolean admin, Instant at);
+    default void insertToken(String id, String name, String tokenHash, boolean admin, Instant at) {
+        insertToken(id, name, tokenHash, admin, Optional.empty(), at);
+    }
+
+    /** A token, owned by an account or not. */
+    void insertToken(String id, String name, String tokenHash, boolean admin, Optional<String> accountId, Instant at);
+
+    /** The account's keys, oldest first. */
+    List<TokenRecord> tokensOfAccount(String accountId);
+
+    /** Revokes the account's key {@code id}; {@code false} if it has no such active key. */
+    boolean revokeAccountToken(String accountId, String id, Instant at);
 
     Optional<TokenRecord> tokenByHash(String tokenHash);
 

@@ -4,7 +4,7 @@
  * them as one {@link net.infernet.store.Store} outside OSGi, on embedded H2 or on PostgreSQL.
  */
 @Export
-@Version("3.2.0")
+@Version("3.3.0")
 package net.infernet.store;
 
 import org.osgi.annotation.bundle.Export;

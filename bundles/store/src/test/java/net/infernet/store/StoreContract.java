@@ -359,4 +359,106 @@ abstract class StoreContract {
         assertEquals(Map.of(), store().points(b, mine + 1));
         store().addPoints(List.of()); // nothing to add: no transaction
     }
+
+    AccountRecord newAccount(Optional<String> email, Optional<String> nostr) {
+        return new AccountRecord(uid("acc_"), email, email.map(e -> "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"),
+                nostr, AccountRecord.CLIENT, Optional.empty(), Optional.empty(), T0);
+    }
+
+    @Test
+    void anEmailOrANostrKeyHasOneAccountAndEmailsCompareInLowerCase() {
+        String email = uid("u") + "@example.org";
+        String nostr = uid("").repeat(4);
+        AccountRecord a = newAccount(Optional.of(email), Optional.empty());
+        assertTrue(store().insertAccount(a));
+        assertFalse(store().insertAccount(newAccount(Optional.of(email.toUpperCase()), Optional.empty())),
+                "the same email in other case");
+        assertEquals(a.id(), store().accountByEmail(email.toUpperCase()).orElseThrow().id());
+        AccountRecord n = newAccount(Optional.empty(), Optional.of(nostr));
+        assertTrue(store().insertAccount(n));
+        assertFalse(store().insertAccount(newAccount(Optional.empty(), Optional.of(nostr))));
+        assertEquals(n.id(), store().accountByNostr(nostr).orElseThrow().id());
+        assertTrue(store().setRole(n.id(), AccountRecord.OPERATOR));
+        assertTrue(store().setWebhooks(n.id(), Optional.of("https://hooks.slack.com/x"), Optional.empty()));
+        AccountRecord read = store().account(n.id()).orElseThrow();
+        assertEquals(AccountRecord.OPERATOR, read.role());
+        assertEquals(Optional.of("https://hooks.slack.com/x"), read.slackUrl());
+        assertEquals(Optional.empty(), read.discordUrl());
+        assertFalse(store().setRole("acc_unknown", AccountRecord.ADMIN));
+        assertTrue(store().accounts(100_000).stream().anyMatch(x -> x.id().equals(a.id())));
+    }
+
+    @Test
+    void aSessionIsFoundUntilItExpiresOrIsDeleted() {
+        String hash = uid("s").repeat(3);
+        store().insertSession(hash, new SessionRecord("acc_1", "csrf1", T0, T0.plusSeconds(60)));
+        assertEquals("csrf1", store().session(hash, T0.plusSeconds(59)).orElseThrow().csrf());
+        assertTrue(store().session(hash, T0.plusSeconds(60)).isEmpty(), "expired at its expiry");
+        assertTrue(store().deleteExpiredSessions(T0.plusSeconds(61)) >= 1);
+        String other = uid("s").repeat(3);
+        store().insertSession(other, new SessionRecord("acc_1", "csrf2", T0, T0.plusSeconds(60)));
+        store().deleteSession(other);
+        assertTrue(store().session(other, T0).isEmpty());
+    }
+
+    @Test
+    void anAccountSeesAndRevokesOnlyItsOwnKeysAndItsUsagePerDayKeyAndModel() {
+        String acc = uid("acc_");
+        String mine = uid("tok_");
+        String theirs = uid("tok_");
+        store().insertToken(mine, "laptop", uid("h"), false, Optional.of(acc), T0);
+        store().insertToken(theirs, "other", uid("h"), false, Optional.of(uid("acc_")), T0);
+        assertEquals(List.of(mine), store().tokensOfAccount(acc).stream().map(TokenRecord::id).toList());
+        assertEquals(Optional.of(acc), store().tokensOfAccount(acc).get(0).accountId());
+        assertFalse(store().revokeAccountToken(acc, theirs, T0), "another account's key");
+        assertTrue(store().revokeAccountToken(acc, mine, T0));
+        assertFalse(store().revokeAccountToken(acc, mine, T0), "already revoked");
+
+        Instant day1 = Instant.parse("2026-12-06T23:59:00Z");
+        Instant day2 = Instant.parse("2026-12-07T00:01:00Z");
+        NodeRecord n = store().registerNode(newNode("m"));
+        for (Instant at : List.of(day1, day2, day2)) {
+            JobRecord j = insertClaimed(JobRecord.pending(uid("job_"), mine, acc, "m", "{}", Optional.empty(), at),
+                    n.id()).orElseThrow();
+            assertTrue(complete(j.id(), n.id(), 0, "hi", 10, 4, at, Optional.empty()));
+        }
+        insert(JobRecord.pending(uid("job_"), "tok_x", uid("acc_"), "m", "{}", Optional.empty(), day2));
+        List<UsageRow> usage = store().usage(acc, day1.minusSeconds(3600));
+        assertEquals(List.of(new UsageRow(day1.getEpochSecond() / 86400, mine, "m", 1, 10, 4),
+                new UsageRow(day2.getEpochSecond() / 86400, mine, "m", 2, 20, 8)), usage);
+        assertEquals(List.of(new UsageRow(day2.getEpochSecond() / 86400, mine, "m", 2, 20, 8)),
+                store().usage(acc, day2.minusSeconds(1)));
+        List<JobRecord> jobs = store().jobsOfClient(acc, 2);
+        assertEquals(2, jobs.size());
+        assertEquals(day2, jobs.get(0).createdAt());
+    }
+
+    @Test
+    void dailyEarningsSumTheReceiptsOfTheGivenNodesPerDay() {
+        NodeRecord a = store().registerNode(newNode("m"));
+        NodeRecord b = store().registerNode(newNode("m"));
+        NodeRecord other = store().registerNode(newNode("m"));
+        Instant day1 = Instant.parse("2026-12-06T10:00:00Z");
+        Instant day2 = Instant.parse("2026-12-07T10:00:00Z");
+        assertTrue(store().insertReceipt(new ReceiptRecord(uid("job_"), a.id(), "m", 8, "{}", 1000, 850, day1)));
+        assertTrue(store().insertReceipt(new ReceiptRecord(uid("job_"), b.id(), "m", 8, "{}", 1000, 850, day2)));
+        assertTrue(store().insertReceipt(new ReceiptRecord(uid("job_"), a.id(), "m", 8, "{}", 2000, 1700, day2)));
+        assertTrue(store().insertReceipt(new ReceiptRecord(uid("job_"), other.id(), "m", 8, "{}", 1000, 850, day2)));
+        assertEquals(List.of(new DailyEarning(day1.getEpochSecond() / 86400, 1, 850),
+                new DailyEarning(day2.getEpochSecond() / 86400, 2, 2550)),
+                store().dailyEarnings(List.of(a.id(), b.id()), day1.minusSeconds(60)));
+        assertEquals(List.of(), store().dailyEarnings(List.of(), day1));
+    }
+
+    @Test
+    void aNodesCommandsComeNewestFirstInEveryState() {
+        NodeRecord n = store().registerNode(newNode("m"));
+        CommandRecord first = store().queueCommand(n.id(), "model_install", "a", T0);
+        CommandRecord second = store().queueCommand(n.id(), "model_remove", "b", T0.plusSeconds(1));
+        assertTrue(store().ackCommand(first.id(), n.id(), "completed", Optional.of("{\"pct\":100}"), Optional.empty()));
+        List<CommandRecord> all = store().commands(n.id(), 10);
+        assertEquals(List.of(second.id(), first.id()), all.stream().map(CommandRecord::id).toList());
+        assertEquals("completed", all.get(1).status());
+        assertEquals(1, store().commands(n.id(), 1).size());
+    }
 }

@@ -26,6 +26,9 @@ public interface Administration {
 
     boolean approveNode(String actor, String nodeId);
 
+    /** Rejects a node: it is never routed to (until approved). */
+    boolean rejectNode(String actor, String nodeId);
+
     /** A one-time registration token for a node (the secret, shown once). */
     String registrationToken(String actor);
 

@@ -79,6 +79,15 @@ public final class AdministrationService implements Administration {
     }
 
     @Override
+    public boolean rejectNode(String actor, String nodeId) {
+        boolean rejected = nodes.setNodeStatus(nodeId, NodeRecord.REJECTED);
+        if (rejected) {
+            audit(actor, "node_rejected", nodeId);
+        }
+        return rejected;
+    }
+
+    @Override
     public String registrationToken(String actor) {
         String token = "reg_" + Hashing.randomHex(24);
         nodes.addRegistrationToken(Hashing.sha256Hex(token), clock.instant());

@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;
+import net.infernet.controlplane.accounts.Accounts;
 import net.infernet.controlplane.admin.Administration;
 import net.infernet.controlplane.nodes.Limits;
 import net.infernet.controlplane.tokens.Caller;
@@ -17,6 +18,7 @@ import net.infernet.core.api.InfernetException;
 import net.infernet.core.http.ApiServlet;
 import net.infernet.core.http.HttpApi;
 import net.infernet.core.http.JsonFields;
+import net.infernet.store.AccountRecord;
 import net.infernet.store.CommandRecord;
 import net.infernet.store.NodeRecord;
 import net.infernet.store.TokenRecord;
@@ -32,18 +34,23 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern({"/api/v1/admin/tokens", "/api/v1/admin/tokens/*", "/api/v1/admin/nodes",
-    "/api/v1/admin/nodes/*", "/api/v1/admin/registration-tokens"})
+    "/api/v1/admin/nodes/*", "/api/v1/admin/registration-tokens", "/api/v1/admin/accounts",
+    "/api/v1/admin/accounts/*"})
 public class AdminApiServlet extends ApiServlet {
     private static final long serialVersionUID = 1L;
+    private static final int MAX_ACCOUNTS = 10_000;
     private static final Set<String> COMMANDS = Set.of("model_install", "model_remove");
     private final transient ClientAuth auth;
     private final transient Administration admin;
+    private final transient Accounts accounts;
 
     @Activate
-    public AdminApiServlet(@Reference ClientAuth auth, @Reference Administration admin) {
+    public AdminApiServlet(@Reference ClientAuth auth, @Reference Administration admin,
+            @Reference Accounts accounts) {
         super(new HttpApi(HttpApi.DEFAULT_MAX_BODY_BYTES));
         this.auth = auth;
         this.admin = admin;
+        this.accounts = accounts;
     }
 
     @Override
@@ -82,7 +89,7 @@ public class AdminApiServlet extends ApiServlet {
             ArrayNode list = out.putArray("nodes");
             for (NodeRecord n : admin.nodes()) {
                 ObjectNode o = list.addObject().put("id", n.id()).put("name", n.name()).put("vram_tier", n.vramTier())
-                        .put("status", n.status()).put("operator", n.operator());
+                        .put("status", n.status()).put("approval", NodeJson.approval(n)).put("operator", n.operator());
                 n.servedModels().forEach(o.putArray("models")::add);
             }
             api.writeJson(response, 200, out);
@@ -92,6 +99,21 @@ public class AdminApiServlet extends ApiServlet {
             }
             api.writeJson(response, 200, api.mapper().createObjectNode().put("node_id", p.get(4))
                     .put("status", NodeRecord.APPROVED));
+        } else if (what.equals("nodes") && p.size() == 6 && p.get(5).equals("reject") && method.equals("POST")) {
+            if (!admin.rejectNode(actor, p.get(4))) {
+                throw new InfernetException(ErrorCode.NOT_FOUND, "node " + p.get(4) + " not found");
+            }
+            api.writeJson(response, 200, api.mapper().createObjectNode().put("node_id", p.get(4))
+                    .put("status", NodeRecord.REJECTED));
+        } else if (what.equals("accounts") && p.size() == 4 && method.equals("GET")) {
+            ArrayNode list = api.mapper().createArrayNode();
+            accounts.accounts(MAX_ACCOUNTS).forEach(a -> AccountJson.account(list.addObject(), a));
+            api.writeJson(response, 200, api.mapper().createObjectNode().set("accounts", list));
+        } else if (what.equals("accounts") && p.size() == 6 && p.get(5).equals("role") && method.equals("POST")) {
+            String role = JsonFields.requireString(api.readObject(request), "role", 16);
+            AccountRecord a = accounts.setRole(actor, p.get(4), role).orElseThrow(
+                    () -> new InfernetException(ErrorCode.NOT_FOUND, "no account " + p.get(4)));
+            api.writeJson(response, 200, AccountJson.account(api.mapper().createObjectNode(), a));
         } else if (what.equals("nodes") && p.size() == 6 && p.get(5).equals("commands") && method.equals("POST")) {
             ObjectNode body = api.parseObject(api.readBody(request));
             String type = JsonFields.requireString(body, "type", 32);

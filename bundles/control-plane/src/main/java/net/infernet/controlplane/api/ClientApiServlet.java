@@ -270,6 +270,7 @@ public class ClientApiServlet extends ApiServlet {
             o.put("id", m.id());
             o.put("nodes", m.nodes());
             o.put("avg_tokens_per_second", m.avgTokensPerSecond());
+            o.put("price_per_1k_usdc", Pricing.ratePer1k(m.id()).toPlainString());
         }
         ObjectNode out = mapper.createObjectNode();
         out.set("models", arr);

@@ -6,6 +6,9 @@ import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Optional;
 import net.infernet.controlplane.jobs.Hashing;
+import net.infernet.protocol.crypto.Passwords;
+import net.infernet.store.AccountRecord;
+import net.infernet.store.AccountStore;
 import net.infernet.store.TokenStore;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -37,13 +40,19 @@ public final class DemoBootstrap {
         boolean demo() default false;
     }
 
+    /** The demo's first admin account (its password is printed once, with the token). */
+    public static final String ADMIN_EMAIL = "admin@infernet.local";
+
     @Reference
     private TokenStore store;
+
+    @Reference
+    private AccountStore accounts;
 
     @Activate
     void activate(BundleContext context, Config config) {
         if (config.demo()) {
-            bootstrap(store, Clock.systemUTC(), port(context), System.out);
+            bootstrap(store, accounts, Clock.systemUTC(), port(context), System.out);
         }
     }
 
@@ -57,10 +66,19 @@ public final class DemoBootstrap {
     }
 
     /** Creates and prints the token unless one named {@value #TOKEN_NAME} exists; returns it when created. */
-    static Optional<String> bootstrap(TokenStore store, Clock clock, Optional<Integer> port, PrintStream console) {
+    static Optional<String> bootstrap(TokenStore store, AccountStore accounts, Clock clock, Optional<Integer> port,
+            PrintStream console) {
         if (store.tokens().stream().anyMatch(t -> TOKEN_NAME.equals(t.name()))) {
             LOG.info("event=demo_token_exists name={}", TOKEN_NAME);
             return Optional.empty();
+        }
+        String password = hex(12);
+        String accountId = "acc_" + hex(8);
+        boolean admin = accounts.insertAccount(new AccountRecord(accountId, Optional.of(ADMIN_EMAIL),
+                Optional.of(Passwords.hash(password)), Optional.empty(), AccountRecord.ADMIN, Optional.empty(),
+                Optional.empty(), clock.instant()));
+        if (admin) {
+            LOG.info("event=demo_admin_created account={}", accountId); // never the password
         }
         // same shape as `infernet token create`: inf_ + 48 hex, id tok_ + 16 hex
         String token = "inf_" + hex(24);
@@ -68,6 +86,10 @@ public final class DemoBootstrap {
         store.insertToken(id, TOKEN_NAME, Hashing.sha256Hex(token), clock.instant());
         LOG.info("event=demo_token_created id={} name={}", id, TOKEN_NAME); // never the token itself
         console.print(banner(token, port.orElse(3000)));
+        if (admin) {
+            console.print("  Dashboard: http://127.0.0.1:" + port.orElse(3000) + "/dashboard/  sign in as " + ADMIN_EMAIL
+                    + " with password " + password + " (shown once)\n\n");
+        }
         console.flush();
         return Optional.of(token);
     }

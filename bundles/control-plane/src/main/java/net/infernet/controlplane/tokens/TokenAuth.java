@@ -2,11 +2,14 @@ package net.infernet.controlplane.tokens;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import net.infernet.controlplane.accounts.Accounts;
 import net.infernet.controlplane.config.ControlPlaneConfig;
 import net.infernet.controlplane.config.Settings;
 import net.infernet.controlplane.jobs.Hashing;
@@ -28,25 +31,33 @@ import org.slf4j.LoggerFactory;
  * memory for {@link Settings#STALENESS}: a token revoked anywhere stops working everywhere within that time. Unknown
  * and revoked tokens always ask the store. Without a token only the playground mode (off by default) lets a request
  * through, limited per IP. Rate limits: {@link RateLimiter}, flushed every {@link Settings#STALENESS}.
+ * <p>A browser signed in to the dashboard sends its session cookie ({@link SessionCookie}) instead of a bearer
+ * token; then every state-changing request (any method but GET, HEAD, OPTIONS) must carry the session's CSRF token in
+ * {@code X-CSRF-Token}, compared in constant time.
  */
 @Component(configurationPid = ControlPlaneConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 public final class TokenAuth implements ClientAuth {
     private static final Logger LOG = LoggerFactory.getLogger(TokenAuth.class);
     private static final int TOKEN_CACHE_MAX = 10_000;
+    /** The header that carries a session's CSRF token. */
+    public static final String CSRF_HEADER = "X-CSRF-Token";
+    private static final java.util.Set<String> SAFE = java.util.Set.of("GET", "HEAD", "OPTIONS");
     private final Map<String, Cached> tokens = new ConcurrentHashMap<>();
     private final TokenStore store;
     private final Settings settings;
     private final Clock clock;
     private final RateLimiter limiter;
     private final Periodic flushing;
+    private final Accounts accounts;
 
     @Activate
-    public TokenAuth(@Reference TokenStore store, ControlPlaneConfig config) {
-        this(store, Settings.of(config), Clock.systemUTC());
+    public TokenAuth(@Reference TokenStore store, @Reference Accounts accounts, ControlPlaneConfig config) {
+        this(store, accounts, Settings.of(config), Clock.systemUTC());
     }
 
-    public TokenAuth(TokenStore store, Settings settings, Clock clock) {
+    public TokenAuth(TokenStore store, Accounts accounts, Settings settings, Clock clock) {
         this.store = store;
+        this.accounts = accounts;
         this.settings = settings;
         this.clock = clock;
         this.limiter = new RateLimiter(store);
@@ -72,6 +83,10 @@ public final class TokenAuth implements ClientAuth {
     public Caller authenticate(HttpServletRequest request, HttpServletResponse response) {
         Optional<String> bearer = bearer(request);
         if (bearer.isEmpty()) {
+            Optional<String> cookie = SessionCookie.read(request);
+            if (cookie.isPresent()) {
+                return session(cookie.get(), request, response);
+            }
             if (!settings.playground()) {
                 throw new InfernetException(ErrorCode.UNAUTHORIZED,
                         "Missing bearer token (Authorization: Bearer <token>)");
@@ -83,7 +98,23 @@ public final class TokenAuth implements ClientAuth {
         TokenRecord token = lookup(Hashing.sha256Hex(bearer.get()))
                 .orElseThrow(() -> new InfernetException(ErrorCode.UNAUTHORIZED, "Invalid or expired bearer token"));
         check("token:" + token.id(), settings.rateLimitPerMinute(), response);
-        return new Caller(token.id(), token.id(), token.admin());
+        return new Caller(token.id(), token.accountId().orElse(token.id()), token.admin(), token.accountId());
+    }
+
+    private Caller session(String cookie, HttpServletRequest request, HttpServletResponse response) {
+        Accounts.Session s = accounts.session(cookie).orElseThrow(() -> new InfernetException(ErrorCode.UNAUTHORIZED,
+                "Not signed in, or the session expired; sign in again"));
+        if (!SAFE.contains(request.getMethod())) {
+            String sent = request.getHeader(CSRF_HEADER);
+            if (sent == null || !MessageDigest.isEqual(sent.getBytes(StandardCharsets.UTF_8),
+                    s.csrf().getBytes(StandardCharsets.UTF_8))) {
+                throw new InfernetException(ErrorCode.UNAUTHORIZED, "Missing or wrong CSRF token (" + CSRF_HEADER
+                        + ")");
+            }
+        }
+        String id = s.account().id();
+        check("account:" + id, settings.rateLimitPerMinute(), response);
+        return new Caller(id, id, s.account().admin(), Optional.of(id));
     }
 
     private void check(String key, int perMinute, HttpServletResponse response) {

@@ -34,7 +34,7 @@ class DemoBootstrapTest {
     }
 
     private Optional<String> bootstrap() {
-        return DemoBootstrap.bootstrap(store, Clock.systemUTC(), Optional.of(3123),
+        return DemoBootstrap.bootstrap(store, store, Clock.systemUTC(), Optional.of(3123),
                 new PrintStream(console, true, StandardCharsets.UTF_8));
     }
 
@@ -49,6 +49,13 @@ class DemoBootstrapTest {
         var record = store.tokenByHash(Hashing.sha256Hex(token)).orElseThrow();
         assertEquals(DemoBootstrap.TOKEN_NAME, record.name());
         assertTrue(record.active());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("sign in as " + DemoBootstrap.ADMIN_EMAIL
+                + " with password ([0-9a-f]{24})").matcher(printed);
+        assertTrue(m.find(), printed);
+        var admin = store.accountByEmail(DemoBootstrap.ADMIN_EMAIL).orElseThrow();
+        assertEquals("admin", admin.role());
+        assertTrue(net.infernet.protocol.crypto.Passwords.verify(admin.passwordHash(), m.group(1)),
+                "the printed password signs in the demo admin");
 
         console.reset();
         assertEquals(Optional.empty(), bootstrap(), "second start");

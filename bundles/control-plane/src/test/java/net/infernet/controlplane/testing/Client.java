@@ -58,12 +58,12 @@ public final class Client {
      * The non-empty lines of an SSE response, read on a background thread. The stream's first event, {@code event:
      * job} naming the job, is taken out of the lines and kept as {@link #announcedJobId()}.
      */
-    public static final class Events {
+    public static final class Events implements AutoCloseable {
         public final HttpResponse<Stream<String>> response;
         private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         private final CompletableFuture<String> announced = new CompletableFuture<>();
 
-        Events(HttpResponse<Stream<String>> response) {
+        public Events(HttpResponse<Stream<String>> response) {
             this.response = response;
             Thread t = new Thread(() -> {
                 boolean[] announcing = {false};
@@ -88,6 +88,7 @@ public final class Client {
         }
 
         /** The client goes away: its connection closes mid-stream. */
+        @Override
         public void close() {
             response.body().close();
         }

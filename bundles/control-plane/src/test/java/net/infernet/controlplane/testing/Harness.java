@@ -30,7 +30,14 @@ import net.infernet.controlplane.openai.OpenAiServlet;
 import net.infernet.controlplane.reputation.ReputationService;
 import net.infernet.controlplane.points.PointsService;
 import net.infernet.controlplane.api.OperatorApiServlet;
+import net.infernet.controlplane.accounts.AccountKeyService;
+import net.infernet.controlplane.accounts.AccountService;
+import net.infernet.controlplane.accounts.ClientActivityService;
+import net.infernet.controlplane.accounts.NodeFeedService;
+import net.infernet.controlplane.accounts.OperatorNodeService;
+import net.infernet.controlplane.api.AccountApiServlet;
 import net.infernet.controlplane.api.AdminApiServlet;
+import net.infernet.controlplane.api.AuthApiServlet;
 import net.infernet.controlplane.admin.AdministrationService;
 import net.infernet.controlplane.routing.LeastLoadedRouter;
 import net.infernet.controlplane.sse.KeepAliveService;
@@ -68,6 +75,10 @@ public final class Harness implements AutoCloseable {
     public ReputationService reputation;
     public PointsService points;
     public UptimeHistory uptime;
+    public AccountService accounts;
+    public NodeFeedService feed;
+    /** The account settings the next {@link #start()} uses. */
+    public AccountService.Settings accountSettings = AccountService.Settings.defaults();
     private KeepAliveService keepAlive;
     private NodeChannelServlet channel;
     private Server server;
@@ -102,7 +113,8 @@ public final class Harness implements AutoCloseable {
         uptime = new UptimeHistory(clock);
         directory.bindEvents(uptime);
         CommandService commands = new CommandService(store);
-        auth = new TokenAuth(store, settings, clock);
+        accounts = new AccountService(store, accountSettings, clock, Optional.empty());
+        auth = new TokenAuth(store, accounts, settings, clock);
         streams = streamsDecorator.apply(new LiveStreams(store));
         dispatcher = new DispatchService(store, directory, settings, clock);
         dispatcher.bindRouter(new LeastLoadedRouter(), Map.of("router", LeastLoadedRouter.NAME));
@@ -130,9 +142,16 @@ public final class Harness implements AutoCloseable {
                 reputation, points, uptime),
                 "/api/v1/nodes/*", "/api/v1/heartbeat");
         mount(ctx, "operators", new OperatorApiServlet(points, reputation), "/api/v1/operators/*");
-        mount(ctx, "admin", new AdminApiServlet(auth, new AdministrationService(store, store, store, clock)),
-                "/api/v1/admin/tokens", "/api/v1/admin/tokens/*", "/api/v1/admin/nodes", "/api/v1/admin/nodes/*",
-                "/api/v1/admin/registration-tokens");
+        mount(ctx, "admin", new AdminApiServlet(auth, new AdministrationService(store, store, store, clock),
+                accounts), "/api/v1/admin/tokens", "/api/v1/admin/tokens/*", "/api/v1/admin/nodes",
+                "/api/v1/admin/nodes/*", "/api/v1/admin/registration-tokens", "/api/v1/admin/accounts",
+                "/api/v1/admin/accounts/*");
+        mount(ctx, "auth", new AuthApiServlet(accounts, auth), "/api/v1/auth/*");
+        feed = new NodeFeedService();
+        directory.bindEvents(feed);
+        mount(ctx, "account", new AccountApiServlet(auth, accounts, new AccountKeyService(store, clock),
+                new ClientActivityService(store), new OperatorNodeService(directory, reputation, store, store, clock),
+                feed, keepAlive), "/api/v1/account", "/api/v1/account/*");
         mount(ctx, "channel", channel, "/api/v1/nodes/channel");
         mount(ctx, "openai", new OpenAiServlet(auth, admission, streams, outcomes, directory, keepAlive, settings),
                 "/v1/*");
@@ -161,6 +180,7 @@ public final class Harness implements AutoCloseable {
         dispatcher.close();
         keepAlive.close();
         auth.close();
+        accounts.close();
         directory.close();
     }
 

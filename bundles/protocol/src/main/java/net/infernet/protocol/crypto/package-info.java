@@ -5,7 +5,7 @@
  * receipt digest is built from.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package net.infernet.protocol.crypto;
 
 import org.osgi.annotation.bundle.Export;

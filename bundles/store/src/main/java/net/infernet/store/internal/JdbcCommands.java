@@ -3,6 +3,8 @@ package net.infernet.store.internal;
 import static net.infernet.store.internal.Sql.all;
 import static net.infernet.store.internal.Sql.update;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -29,11 +31,22 @@ final class JdbcCommands implements CommandStore {
 
     @Override
     public List<CommandRecord> queuedCommands(String nodeId) {
-        return db.tx(c -> all(c, "SELECT id, node_id, type, model, status, issued_at, progress_json, error FROM commands "
-                + "WHERE node_id = ? AND status = 'queued' ORDER BY issued_at", rs -> new CommandRecord(rs.getString(1),
-                        rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        Instant.ofEpochMilli(rs.getLong(6)), Optional.ofNullable(rs.getString(7)),
-                        Optional.ofNullable(rs.getString(8))), nodeId));
+        return db.tx(c -> all(c, "SELECT " + COLUMNS + " FROM commands WHERE node_id = ? AND status = 'queued' "
+                + "ORDER BY issued_at", JdbcCommands::row, nodeId));
+    }
+
+    @Override
+    public List<CommandRecord> commands(String nodeId, int limit) {
+        return db.tx(c -> all(c, "SELECT " + COLUMNS + " FROM commands WHERE node_id = ? ORDER BY issued_at DESC, id "
+                + "FETCH FIRST " + limit + " ROWS ONLY", JdbcCommands::row, nodeId));
+    }
+
+    private static final String COLUMNS = "id, node_id, type, model, status, issued_at, progress_json, error";
+
+    private static CommandRecord row(ResultSet rs) throws SQLException {
+        return new CommandRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                Instant.ofEpochMilli(rs.getLong(6)), Optional.ofNullable(rs.getString(7)),
+                Optional.ofNullable(rs.getString(8)));
     }
 
     @Override

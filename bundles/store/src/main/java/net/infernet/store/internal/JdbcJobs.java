@@ -14,6 +14,7 @@ import net.infernet.core.api.JobState;
 import net.infernet.store.JobCompletion;
 import net.infernet.store.JobRecord;
 import net.infernet.store.JobStore;
+import net.infernet.store.UsageRow;
 
 /** The {@code jobs} table; completions also write the receipt and ledger credit ({@link JdbcLedger}). */
 final class JdbcJobs implements JobStore {
@@ -78,6 +79,21 @@ final class JdbcJobs implements JobStore {
     public List<JobRecord> jobsInState(JobState state) {
         return db.tx(c -> all(c, "SELECT " + COLUMNS + " FROM jobs WHERE state = ? ORDER BY created_at",
                 JdbcJobs::row, state.wire()));
+    }
+
+    @Override
+    public List<JobRecord> jobsOfClient(String clientPubkey, int limit) {
+        return db.tx(c -> all(c, "SELECT " + COLUMNS + " FROM jobs WHERE client_pubkey = ? "
+                + "ORDER BY created_at DESC, id DESC FETCH FIRST " + limit + " ROWS ONLY", JdbcJobs::row, clientPubkey));
+    }
+
+    @Override
+    public List<UsageRow> usage(String clientPubkey, Instant since) {
+        return db.tx(c -> all(c, "SELECT created_at / 86400000 AS d, token_id, model, COUNT(*), "
+                + "COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0) FROM jobs "
+                + "WHERE client_pubkey = ? AND created_at >= ? GROUP BY created_at / 86400000, token_id, model "
+                + "ORDER BY d, token_id, model", rs -> new UsageRow(rs.getLong(1), rs.getString(2), rs.getString(3),
+                        rs.getLong(4), rs.getLong(5), rs.getLong(6)), clientPubkey, since.toEpochMilli()));
     }
 
     @Override

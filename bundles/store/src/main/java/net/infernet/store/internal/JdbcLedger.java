@@ -8,9 +8,11 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import net.infernet.store.DailyEarning;
 import net.infernet.store.Earnings;
 import net.infernet.store.LedgerStore;
 import net.infernet.store.PayoutDestination;
@@ -82,6 +84,22 @@ final class JdbcLedger implements LedgerStore {
                     + "ORDER BY created_at DESC FETCH FIRST " + recentLimit + " ROWS ONLY", JdbcLedger::row, nodeId);
             return new Earnings(credits - payouts, payouts, jobs, recent);
         });
+    }
+
+    @Override
+    public List<DailyEarning> dailyEarnings(List<String> nodeIds, Instant since) {
+        if (nodeIds.isEmpty()) {
+            return List.of();
+        }
+        String marks = String.join(",", Collections.nCopies(nodeIds.size(), "?"));
+        Object[] args = new Object[nodeIds.size() + 1];
+        args[0] = since.toEpochMilli();
+        for (int i = 0; i < nodeIds.size(); i++) {
+            args[i + 1] = nodeIds.get(i);
+        }
+        return db.tx(c -> all(c, "SELECT created_at / 86400000 AS d, COUNT(*), COALESCE(SUM(net_micro), 0) "
+                + "FROM receipts WHERE created_at >= ? AND node_id IN (" + marks + ") GROUP BY created_at / 86400000 "
+                + "ORDER BY d", rs -> new DailyEarning(rs.getLong(1), rs.getLong(2), rs.getLong(3)), args));
     }
 
     @Override

@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import net.infernet.core.api.JobState;
+import net.infernet.store.AccountRecord;
 import net.infernet.store.CommandRecord;
+import net.infernet.store.DailyEarning;
 import net.infernet.store.Earnings;
 import net.infernet.store.Heartbeat;
 import net.infernet.store.JobCompletion;
@@ -13,8 +15,10 @@ import net.infernet.store.JobRecord;
 import net.infernet.store.NodeRecord;
 import net.infernet.store.PayoutDestination;
 import net.infernet.store.ReceiptRecord;
+import net.infernet.store.SessionRecord;
 import net.infernet.store.Store;
 import net.infernet.store.TokenRecord;
+import net.infernet.store.UsageRow;
 
 /**
  * The {@link Store} on plain JDBC, one class per group of tables, all sharing one bounded connection pool; the same
@@ -28,6 +32,7 @@ public class JdbcStore implements Store {
     private JdbcCommands commands;
     private JdbcLedger ledger;
     private JdbcPoints points;
+    private JdbcAccounts accounts;
     private Optional<H2Maintenance> maintenance = Optional.empty();
 
     protected JdbcStore() {
@@ -52,6 +57,7 @@ public class JdbcStore implements Store {
         commands = new JdbcCommands(db);
         ledger = new JdbcLedger(db);
         points = new JdbcPoints(db);
+        accounts = new JdbcAccounts(db);
         if (h2CompactBytes > 0) {
             maintenance = db.h2File().map(f -> new H2Maintenance(db, f, h2CompactBytes));
         }
@@ -120,6 +126,16 @@ public class JdbcStore implements Store {
     // ---- jobs
 
     @Override
+    public List<JobRecord> jobsOfClient(String clientPubkey, int limit) {
+        return jobs.jobsOfClient(clientPubkey, limit);
+    }
+
+    @Override
+    public List<UsageRow> usage(String clientPubkey, Instant since) {
+        return jobs.usage(clientPubkey, since);
+    }
+
+    @Override
     public List<Optional<JobRecord>> insertJobs(List<JobRecord> accepted) {
         return jobs.insertJobs(accepted);
     }
@@ -165,11 +181,6 @@ public class JdbcStore implements Store {
     }
 
     // ---- tokens and rate windows
-
-    @Override
-    public void insertToken(String id, String name, String tokenHash, boolean admin, Instant at) {
-        tokens.insertToken(id, name, tokenHash, admin, at);
-    }
 
     @Override
     public Optional<TokenRecord> tokenByHash(String tokenHash) {
@@ -256,5 +267,88 @@ public class JdbcStore implements Store {
     @Override
     public long epochTotal(long epoch) {
         return points.epochTotal(epoch);
+    }
+
+    // ---- accounts, sessions and what they own
+
+    @Override
+    public void insertToken(String id, String name, String tokenHash, boolean admin, Optional<String> accountId,
+            Instant at) {
+        tokens.insertToken(id, name, tokenHash, admin, accountId, at);
+    }
+
+    @Override
+    public List<TokenRecord> tokensOfAccount(String accountId) {
+        return tokens.tokensOfAccount(accountId);
+    }
+
+    @Override
+    public boolean revokeAccountToken(String accountId, String id, Instant at) {
+        return tokens.revokeAccountToken(accountId, id, at);
+    }
+
+    @Override
+    public List<CommandRecord> commands(String nodeId, int limit) {
+        return commands.commands(nodeId, limit);
+    }
+
+    @Override
+    public List<DailyEarning> dailyEarnings(List<String> nodeIds, Instant since) {
+        return ledger.dailyEarnings(nodeIds, since);
+    }
+
+    @Override
+    public boolean insertAccount(AccountRecord account) {
+        return accounts.insertAccount(account);
+    }
+
+    @Override
+    public Optional<AccountRecord> account(String id) {
+        return accounts.account(id);
+    }
+
+    @Override
+    public Optional<AccountRecord> accountByEmail(String email) {
+        return accounts.accountByEmail(email);
+    }
+
+    @Override
+    public Optional<AccountRecord> accountByNostr(String pubkey) {
+        return accounts.accountByNostr(pubkey);
+    }
+
+    @Override
+    public List<AccountRecord> accounts(int limit) {
+        return accounts.accounts(limit);
+    }
+
+    @Override
+    public boolean setRole(String accountId, String role) {
+        return accounts.setRole(accountId, role);
+    }
+
+    @Override
+    public boolean setWebhooks(String accountId, Optional<String> slackUrl, Optional<String> discordUrl) {
+        return accounts.setWebhooks(accountId, slackUrl, discordUrl);
+    }
+
+    @Override
+    public void insertSession(String idHash, SessionRecord session) {
+        accounts.insertSession(idHash, session);
+    }
+
+    @Override
+    public Optional<SessionRecord> session(String idHash, Instant now) {
+        return accounts.session(idHash, now);
+    }
+
+    @Override
+    public void deleteSession(String idHash) {
+        accounts.deleteSession(idHash);
+    }
+
+    @Override
+    public int deleteExpiredSessions(Instant now) {
+        return accounts.deleteExpiredSessions(now);
     }
 }

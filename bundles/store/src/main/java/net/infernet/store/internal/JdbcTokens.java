@@ -23,22 +23,36 @@ final class JdbcTokens implements TokenStore {
         this.db = db;
     }
 
+    private static final String COLUMNS = "id, name, created_at, revoked_at, admin, account_id";
+
     @Override
-    public void insertToken(String id, String name, String tokenHash, boolean admin, Instant at) {
-        db.tx(c -> update(c, "INSERT INTO api_tokens (id, name, token_hash, created_at, admin) VALUES (?,?,?,?,?)",
-                id, name, tokenHash, at.toEpochMilli(), admin));
+    public void insertToken(String id, String name, String tokenHash, boolean admin, Optional<String> accountId,
+            Instant at) {
+        db.tx(c -> update(c, "INSERT INTO api_tokens (id, name, token_hash, created_at, admin, account_id) "
+                + "VALUES (?,?,?,?,?,?)", id, name, tokenHash, at.toEpochMilli(), admin, accountId.orElse(null)));
     }
 
     @Override
     public Optional<TokenRecord> tokenByHash(String tokenHash) {
-        return db.tx(c -> one(c, "SELECT id, name, created_at, revoked_at, admin FROM api_tokens WHERE token_hash = ?",
-                JdbcTokens::row, tokenHash));
+        return db.tx(c -> one(c, "SELECT " + COLUMNS + " FROM api_tokens WHERE token_hash = ?", JdbcTokens::row,
+                tokenHash));
     }
 
     @Override
     public List<TokenRecord> tokens() {
-        return db.tx(c -> all(c, "SELECT id, name, created_at, revoked_at, admin FROM api_tokens ORDER BY created_at",
-                JdbcTokens::row));
+        return db.tx(c -> all(c, "SELECT " + COLUMNS + " FROM api_tokens ORDER BY created_at", JdbcTokens::row));
+    }
+
+    @Override
+    public List<TokenRecord> tokensOfAccount(String accountId) {
+        return db.tx(c -> all(c, "SELECT " + COLUMNS + " FROM api_tokens WHERE account_id = ? ORDER BY created_at, id",
+                JdbcTokens::row, accountId));
+    }
+
+    @Override
+    public boolean revokeAccountToken(String accountId, String id, Instant at) {
+        return db.tx(c -> update(c, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND account_id = ? "
+                + "AND revoked_at IS NULL", at.toEpochMilli(), id, accountId) > 0);
     }
 
     @Override
@@ -86,6 +100,6 @@ final class JdbcTokens implements TokenStore {
 
     private static TokenRecord row(ResultSet rs) throws SQLException {
         return new TokenRecord(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)),
-                Sql.optInstant(rs, 4), rs.getBoolean(5));
+                Sql.optInstant(rs, 4), rs.getBoolean(5), Optional.ofNullable(rs.getString(6)));
     }
 }

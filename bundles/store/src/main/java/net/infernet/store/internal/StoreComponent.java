@@ -1,6 +1,7 @@
 package net.infernet.store.internal;
 
 import java.nio.file.Path;
+import net.infernet.store.AccountStore;
 import net.infernet.store.CommandStore;
 import net.infernet.store.JobStore;
 import net.infernet.store.LedgerStore;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /** The store services (the whole {@link Store} and each of its parts): embedded H2 under the data folder unless a PostgreSQL JDBC URL is configured. */
 @Component(service = {Store.class, NodeStore.class, JobStore.class, TokenStore.class, CommandStore.class,
-        LedgerStore.class, PointsStore.class}, configurationPid = StoreComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+        LedgerStore.class, PointsStore.class, AccountStore.class}, configurationPid = StoreComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = StoreComponent.Config.class)
 public class StoreComponent extends JdbcStore {
     static final String PID = "net.infernet.store";

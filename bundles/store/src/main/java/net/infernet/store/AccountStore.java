@@ -1,0 +1,37 @@
+package net.infernet.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
+
+/** Accounts and their browser sessions (docs/protocol.md, "Accounts"). */
+@ProviderType
+public interface AccountStore {
+    /** {@code false} when the email or the Nostr key already has an account (nothing written). */
+    boolean insertAccount(AccountRecord account);
+
+    Optional<AccountRecord> account(String id);
+
+    /** By email, compared in lower case. */
+    Optional<AccountRecord> accountByEmail(String email);
+
+    Optional<AccountRecord> accountByNostr(String pubkey);
+
+    /** Oldest first, at most {@code limit}. */
+    List<AccountRecord> accounts(int limit);
+
+    boolean setRole(String accountId, String role);
+
+    boolean setWebhooks(String accountId, Optional<String> slackUrl, Optional<String> discordUrl);
+
+    void insertSession(String idHash, SessionRecord session);
+
+    /** The session if it exists and has not expired at {@code now}. */
+    Optional<SessionRecord> session(String idHash, Instant now);
+
+    void deleteSession(String idHash);
+
+    /** Removes the sessions expired at {@code now}; returns how many. */
+    int deleteExpiredSessions(Instant now);
+}
