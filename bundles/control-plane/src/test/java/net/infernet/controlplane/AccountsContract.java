@@ -47,22 +47,6 @@ abstract class AccountsContract extends ControlPlaneFixture {
         return b;
     }
 
-    /** Signs in with a Nostr key by a fresh challenge. */
-    Browser nostr(byte[] secret) throws Exception {
-        Browser b = new Browser(h.base);
-        String challenge = json(b.get("/api/v1/auth/nostr/challenge").body()).get("challenge").asText();
-        HttpResponse<String> r = b.signIn("/api/v1/auth/nostr", nostrBody(secret, challenge,
-                h.base.resolve("/api/v1/auth/nostr").toString(), h.clock.instant().getEpochSecond()));
-        assertEquals(200, r.statusCode(), r.body());
-        return b;
-    }
-
-    static String nostrBody(byte[] secret, String challenge, String url, long at) {
-        NostrEvent e = NostrEvent.sign(secret, at, NostrEvent.HTTP_AUTH, List.of(List.of("u", url),
-                List.of("method", "POST"), List.of("challenge", challenge)), "");
-        return TestNode.JSON.createObjectNode().set("event", e.toJson()).toString();
-    }
-
     @Test
     void aSignedUpBrowserHasAnHttpOnlySessionAndEveryChangeNeedsItsCsrfToken() throws Exception {
         harness(Settings.defaults());

@@ -17,6 +17,7 @@ import java.util.Optional;
 import net.infernet.controlplane.alerts.AlertTargets;
 import net.infernet.controlplane.alerts.NodeAlerts;
 import net.infernet.controlplane.config.Settings;
+import net.infernet.controlplane.testing.Browser;
 import net.infernet.controlplane.testing.TestNode;
 import net.infernet.controlplane.testing.WebhookServer;
 import org.junit.jupiter.api.AfterEach;
@@ -50,7 +51,7 @@ abstract class AlertsContract extends ControlPlaneFixture {
                 node.key.publicKeyHex() + "=slack:" + webhooks.url("/operator/services/T1/B1/other-secret"));
         assertEquals(3, targets.count());
         alerts = new NodeAlerts(targets, new NodeAlerts.Settings(GRACE, 100, 3, Duration.ofMillis(50)), h.clock,
-                Optional.empty());
+                Optional.empty(), Optional.of(h.store));
         h.directory.bindEvents(alerts);
     }
 
@@ -125,6 +126,33 @@ abstract class AlertsContract extends ControlPlaneFixture {
         h.directory.sync();
         alerts.tick();
         assertEquals(List.of(), delivered(), "one outage, two messages per webhook");
+    }
+
+    @Test
+    void theWebhookAnOperatorSetInTheDashboardHearsOfItsNodeOncePerChange() throws Exception {
+        TestNode node = connectedNode();
+        webhooks = new WebhookServer();
+        alerts = new NodeAlerts(AlertTargets.parse("", "", ""), new NodeAlerts.Settings(GRACE, 100, 3,
+                Duration.ofMillis(50)), h.clock, Optional.empty(), Optional.of(h.store));
+        h.directory.bindEvents(alerts);
+        Browser op = nostr(node.key.privateKey());
+        assertEquals(200, op.put("/api/v1/account/webhooks", "{\"discord_url\":\""
+                + webhooks.url("/account/api/webhooks/9/account-secret") + "\"}").statusCode());
+        TestNode other = onlineNode(10); // another operator's node: not this account's business
+        alerts.refreshAccounts();
+        kill(node);
+        other.kill();
+        h.clock.advance(GRACE.plusSeconds(1));
+        alerts.tick();
+        List<WebhookServer.Hit> offline = delivered();
+        assertEquals(1, offline.size(), offline.toString());
+        assertTrue(offline.get(0).path().startsWith("/account/"), offline.toString());
+        assertTrue(json(offline.get(0).body()).get("content").asText().contains(node.nodeId + ") is offline since"),
+                offline.get(0).body());
+        reconnect(node);
+        List<WebhookServer.Hit> online = delivered();
+        assertEquals(1, online.size(), online.toString());
+        assertTrue(json(online.get(0).body()).get("content").asText().contains("is back online"));
     }
 
     @Test

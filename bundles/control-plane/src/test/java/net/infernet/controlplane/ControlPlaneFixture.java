@@ -3,12 +3,15 @@ package net.infernet.controlplane;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Optional;
 import net.infernet.controlplane.config.Settings;
 import net.infernet.controlplane.jobs.Hashing;
+import net.infernet.controlplane.testing.Browser;
 import net.infernet.controlplane.testing.Harness;
 import net.infernet.controlplane.testing.TestNode;
+import net.infernet.protocol.auth.NostrEvent;
 import net.infernet.store.Store;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -85,5 +88,21 @@ abstract class ControlPlaneFixture {
             Thread.sleep(25);
         }
         return s;
+    }
+
+    /** Signs in with a Nostr key by a fresh challenge. */
+    Browser nostr(byte[] secret) throws Exception {
+        Browser b = new Browser(h.base);
+        String challenge = json(b.get("/api/v1/auth/nostr/challenge").body()).get("challenge").asText();
+        HttpResponse<String> r = b.signIn("/api/v1/auth/nostr", nostrBody(secret, challenge,
+                h.base.resolve("/api/v1/auth/nostr").toString(), h.clock.instant().getEpochSecond()));
+        assertEquals(200, r.statusCode(), r.body());
+        return b;
+    }
+
+    static String nostrBody(byte[] secret, String challenge, String url, long at) {
+        NostrEvent e = NostrEvent.sign(secret, at, NostrEvent.HTTP_AUTH, List.of(List.of("u", url),
+                List.of("method", "POST"), List.of("challenge", challenge)), "");
+        return TestNode.JSON.createObjectNode().set("event", e.toJson()).toString();
     }
 }

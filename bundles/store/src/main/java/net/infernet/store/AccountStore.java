@@ -25,6 +25,9 @@ public interface AccountStore {
 
     boolean setWebhooks(String accountId, Optional<String> slackUrl, Optional<String> discordUrl);
 
+    /** The accounts with a Nostr key and at least one webhook (where their nodes' alerts go). */
+    List<AccountRecord> accountsWithWebhooks();
+
     void insertSession(String idHash, SessionRecord session);
 
     /** The session if it exists and has not expired at {@code now}. */

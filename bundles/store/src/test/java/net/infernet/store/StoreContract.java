@@ -385,6 +385,8 @@ abstract class StoreContract {
         assertEquals(Optional.of("https://hooks.slack.com/x"), read.slackUrl());
         assertEquals(Optional.empty(), read.discordUrl());
         assertFalse(store().setRole("acc_unknown", AccountRecord.ADMIN));
+        assertTrue(store().accountsWithWebhooks().stream().anyMatch(x -> x.id().equals(n.id())));
+        assertTrue(store().accountsWithWebhooks().stream().noneMatch(x -> x.id().equals(a.id())), "no webhook");
         assertTrue(store().accounts(100_000).stream().anyMatch(x -> x.id().equals(a.id())));
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import net.infernet.store.AccountRecord;
 import net.infernet.store.NodeRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,8 +84,32 @@ public record AlertTargets(List<Webhook> global, Map<String, List<Webhook>> byOp
 
     /** The webhooks that hear of this node. */
     public List<Webhook> of(NodeRecord node) {
+        return of(node, Map.of());
+    }
+
+    /** The webhooks that hear of this node, its operator's account's ({@code accounts}, by Nostr key) included. */
+    public List<Webhook> of(NodeRecord node, Map<String, List<Webhook>> accounts) {
         List<Webhook> out = new ArrayList<>(global);
         out.addAll(byOperator.getOrDefault(node.operator(), List.of()));
+        out.addAll(accounts.getOrDefault(node.operator(), List.of()));
+        return out;
+    }
+
+    /** The webhooks of accounts set in the dashboard, by the account's Nostr key (its nodes' operator key). */
+    public static Map<String, List<Webhook>> ofAccounts(List<AccountRecord> accounts) {
+        Map<String, List<Webhook>> out = new LinkedHashMap<>();
+        for (AccountRecord a : accounts) {
+            if (a.nostrPubkey().isEmpty()) {
+                continue;
+            }
+            List<Webhook> hooks = new ArrayList<>();
+            StringBuilder why = new StringBuilder();
+            a.slackUrl().flatMap(u -> Webhook.parse(Webhook.Kind.SLACK, u, why)).ifPresent(hooks::add);
+            a.discordUrl().flatMap(u -> Webhook.parse(Webhook.Kind.DISCORD, u, why)).ifPresent(hooks::add);
+            if (!hooks.isEmpty()) {
+                out.put(a.nostrPubkey().get(), List.copyOf(hooks));
+            }
+        }
         return out;
     }
 

@@ -10,11 +10,13 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import net.infernet.controlplane.nodes.NodeEvents;
 import net.infernet.controlplane.util.Periodic;
+import net.infernet.store.AccountStore;
 import net.infernet.store.NodeRecord;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +40,9 @@ public final class NodeAlerts implements NodeEvents {
     private final WebhookSender sender;
     private final Map<String, Outage> outages = new ConcurrentHashMap<>();
     private final Periodic ticking;
+    private final Optional<AccountStore> accounts;
+    private volatile Map<String, List<Webhook>> accountHooks = Map.of();
+    private final java.util.concurrent.atomic.AtomicInteger ticks = new java.util.concurrent.atomic.AtomicInteger();
 
     /** An outage: since when, and whether its offline message went out. */
     private record Outage(NodeRecord node, Instant since, boolean alerted) {
@@ -55,24 +60,31 @@ public final class NodeAlerts implements NodeEvents {
     }
 
     @Activate
-    public NodeAlerts(AlertConfig config) {
-        this(AlertTargets.of(config), Settings.of(config), Clock.systemUTC(), Optional.of(Duration.ofSeconds(1)));
+    public NodeAlerts(AlertConfig config, @Reference AccountStore accounts) {
+        this(AlertTargets.of(config), Settings.of(config), Clock.systemUTC(), Optional.of(Duration.ofSeconds(1)),
+                Optional.of(accounts));
     }
 
-    /** @param tickEvery how often due offline messages are sent; empty: only when {@link #tick()} is called (tests) */
-    public NodeAlerts(AlertTargets targets, Settings settings, Clock clock, Optional<Duration> tickEvery) {
+    /**
+     * @param tickEvery how often due offline messages are sent; empty: only when {@link #tick()} is called (tests)
+     * @param accounts where the accounts' own webhooks are read ({@link #refreshAccounts()}), every 10 ticks
+     */
+    public NodeAlerts(AlertTargets targets, Settings settings, Clock clock, Optional<Duration> tickEvery,
+            Optional<AccountStore> accounts) {
         this.targets = targets;
         this.grace = settings.grace();
         this.clock = clock;
+        this.accounts = accounts;
         this.sender = new WebhookSender(settings.queueSize(), settings.attempts(), settings.firstBackoff());
-        if (targets.isEmpty()) {
-            LOG.info("event=alerts_off reason=\"no webhook configured\"");
-            this.ticking = null;
-        } else {
-            LOG.info("event=alerts_on webhooks={} operators={} grace_seconds={}", targets.count(),
-                    targets.byOperator().size(), grace.toSeconds());
-            this.ticking = tickEvery.map(d -> new Periodic("alerts", d, this::tick)).orElse(null);
-        }
+        LOG.info("event=alerts_on webhooks={} operators={} accounts={} grace_seconds={}", targets.count(),
+                targets.byOperator().size(), accounts.isPresent(), grace.toSeconds());
+        refreshAccounts();
+        this.ticking = tickEvery.map(d -> new Periodic("alerts", d, this::tick)).orElse(null);
+    }
+
+    /** Reads the accounts' webhooks again (what operators set in the dashboard). */
+    public void refreshAccounts() {
+        accounts.ifPresent(a -> accountHooks = AlertTargets.ofAccounts(a.accountsWithWebhooks()));
     }
 
     @Deactivate
@@ -85,7 +97,7 @@ public final class NodeAlerts implements NodeEvents {
 
     @Override
     public synchronized void wentOffline(NodeRecord node, Instant at) {
-        if (!targets.of(node).isEmpty()) {
+        if (!targets.of(node, accountHooks).isEmpty()) {
             outages.putIfAbsent(node.id(), new Outage(node, at, false)); // one outage until the node is back
         }
     }
@@ -106,7 +118,14 @@ public final class NodeAlerts implements NodeEvents {
     }
 
     /** Sends the offline message of every outage that has outlasted the grace period (once a second). */
-    public synchronized void tick() {
+    public void tick() {
+        if (ticks.incrementAndGet() % 10 == 0) {
+            refreshAccounts(); // a store read: outside the lock the directory's event threads take
+        }
+        sendDue();
+    }
+
+    private synchronized void sendDue() {
         Instant now = clock.instant();
         for (Outage o : List.copyOf(outages.values())) {
             if (!o.alerted() && !o.since().plus(grace).isAfter(now)) {
@@ -123,7 +142,7 @@ public final class NodeAlerts implements NodeEvents {
     }
 
     private void send(NodeRecord node, String alert, String text) {
-        for (Webhook hook : targets.of(node)) {
+        for (Webhook hook : targets.of(node, accountHooks)) {
             sender.send(new WebhookSender.Delivery(hook, hook.payload(text),
                     "alert=" + alert + " node_id=" + node.id()));
         }

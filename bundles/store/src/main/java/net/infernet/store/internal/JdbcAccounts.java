@@ -76,6 +76,12 @@ final class JdbcAccounts implements AccountStore {
     }
 
     @Override
+    public List<AccountRecord> accountsWithWebhooks() {
+        return db.tx(c -> all(c, "SELECT " + COLUMNS + " FROM accounts WHERE nostr_pubkey IS NOT NULL "
+                + "AND (slack_url IS NOT NULL OR discord_url IS NOT NULL) ORDER BY id", JdbcAccounts::row));
+    }
+
+    @Override
     public void insertSession(String idHash, SessionRecord s) {
         db.tx(c -> update(c, "INSERT INTO sessions (id_hash, account_id, csrf, created_at, expires_at) "
                 + "VALUES (?,?,?,?,?)", idHash, s.accountId(), s.csrf(), s.createdAt().toEpochMilli(),

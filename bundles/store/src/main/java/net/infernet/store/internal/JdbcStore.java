@@ -333,6 +333,11 @@ public class JdbcStore implements Store {
     }
 
     @Override
+    public List<AccountRecord> accountsWithWebhooks() {
+        return accounts.accountsWithWebhooks();
+    }
+
+    @Override
     public void insertSession(String idHash, SessionRecord session) {
         accounts.insertSession(idHash, session);
     }
