@@ -18,6 +18,15 @@ public interface AccountStore {
 
     Optional<AccountRecord> accountByNostr(String pubkey);
 
+    /** The account an outside identity (an OIDC issuer and subject) signs in to. */
+    Optional<AccountRecord> accountByLogin(String login);
+
+    /**
+     * Creates the account and links the outside identity to it, in one transaction; {@code false} (nothing written)
+     * when the identity is linked already or the email or Nostr key has an account.
+     */
+    boolean insertAccountWithLogin(AccountRecord account, String login);
+
     /** Oldest first, at most {@code limit}. */
     List<AccountRecord> accounts(int limit);
 

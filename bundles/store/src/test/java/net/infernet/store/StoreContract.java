@@ -391,6 +391,21 @@ abstract class StoreContract {
     }
 
     @Test
+    void anOutsideIdentitySignsInToTheOneAccountItCreated() {
+        String login = "https://idp.example " + uid("sub-");
+        AccountRecord a = newAccount(Optional.of(uid("o") + "@example.org"), Optional.empty());
+        assertTrue(store().accountByLogin(login).isEmpty());
+        assertTrue(store().insertAccountWithLogin(a, login));
+        assertEquals(a.id(), store().accountByLogin(login).orElseThrow().id());
+        assertEquals(a.email(), store().accountByLogin(login).orElseThrow().email());
+        assertFalse(store().insertAccountWithLogin(newAccount(Optional.empty(), Optional.empty()), login),
+                "one account per identity");
+        String other = "https://idp.example " + uid("sub-");
+        assertFalse(store().insertAccountWithLogin(newAccount(a.email(), Optional.empty()), other), "email taken");
+        assertTrue(store().accountByLogin(other).isEmpty(), "nothing written");
+    }
+
+    @Test
     void aSessionIsFoundUntilItExpiresOrIsDeleted() {
         String hash = uid("s").repeat(3);
         store().insertSession(hash, new SessionRecord("acc_1", "csrf1", T0, T0.plusSeconds(60)));

@@ -35,9 +35,10 @@ import org.slf4j.LoggerFactory;
  * {@link #STALENESS} after it was read last (a sign-out elsewhere takes that long here). Audit lines
  * ({@code net.infernet.audit}, {@code event=account_action}) name accounts, never an email, a password or a token.
  */
-@Component(configurationPid = AccountConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Component(service = {Accounts.class, SessionIssuer.class}, configurationPid = AccountConfig.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = AccountConfig.class)
-public final class AccountService implements Accounts {
+public final class AccountService implements Accounts, SessionIssuer {
     static final Pattern EMAIL = Pattern.compile("[^@\\s\\p{Cntrl}]{1,64}@[A-Za-z0-9.-]{1,189}\\.[A-Za-z]{2,63}");
     static final int MIN_PASSWORD = 10;
     static final int MAX_PASSWORD = 1000;
@@ -292,6 +293,12 @@ public final class AccountService implements Accounts {
             throw new InfernetException(ErrorCode.BAD_REQUEST, field + ": " + (why.length() > 0 ? why : "too long"));
         }
         return u;
+    }
+
+    @Override
+    public SignedIn open(AccountRecord account, String method) {
+        audit(account.id(), "signed_in", method);
+        return newSession(account);
     }
 
     private SignedIn newSession(AccountRecord a) {

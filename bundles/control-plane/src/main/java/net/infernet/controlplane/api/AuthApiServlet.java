@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import net.infernet.controlplane.accounts.Accounts;
 import net.infernet.controlplane.accounts.LockedOut;
+import net.infernet.controlplane.accounts.OidcSignIn;
 import net.infernet.controlplane.tokens.ClientAuth;
 import net.infernet.controlplane.tokens.SessionCookie;
 import net.infernet.core.api.ErrorCode;
@@ -31,12 +32,14 @@ public class AuthApiServlet extends ApiServlet {
     private static final int MAX_BODY = 16 * 1024;
     private final transient Accounts accounts;
     private final transient ClientAuth auth;
+    private final transient OidcSignIn oidc;
 
     @Activate
-    public AuthApiServlet(@Reference Accounts accounts, @Reference ClientAuth auth) {
+    public AuthApiServlet(@Reference Accounts accounts, @Reference ClientAuth auth, @Reference OidcSignIn oidc) {
         super(new HttpApi(MAX_BODY));
         this.accounts = accounts;
         this.auth = auth;
+        this.oidc = oidc;
     }
 
     @Override
@@ -56,7 +59,22 @@ public class AuthApiServlet extends ApiServlet {
         if (what.equals("/methods") && method.equals("GET")) {
             Accounts.Methods m = accounts.methods();
             api.writeJson(response, 200, api.mapper().createObjectNode().put("password", m.password())
-                    .put("nostr", m.nostr()).put("oidc", false).put("signup", m.signup()));
+                    .put("nostr", m.nostr()).put("oidc", oidc.enabled()).put("signup", m.signup()));
+        } else if (what.equals("/oidc/start") && method.equals("GET")) {
+            response.setHeader("Cache-Control", "no-store");
+            response.sendRedirect(oidc.start(base(request)).toString());
+        } else if (what.equals("/oidc/callback") && method.equals("GET")) {
+            String code = HttpApi.queryParam(request, "code").orElse("");
+            String state = HttpApi.queryParam(request, "state").orElse("");
+            if (code.isEmpty() || state.isEmpty() || code.length() > 4096 || state.length() > 64) {
+                throw new InfernetException(ErrorCode.BAD_REQUEST, "code and state are required"
+                        + HttpApi.queryParam(request, "error").map(e -> " (the provider said: " + e.replaceAll(
+                                "[^A-Za-z0-9_ .-]", "") + ")").orElse(""));
+            }
+            Accounts.SignedIn s = oidc.finish(code, state, base(request));
+            SessionCookie.set(request, response, s.token(), s.lifetime());
+            response.setHeader("Cache-Control", "no-store");
+            response.sendRedirect("/dashboard/");
         } else if (what.equals("/signup") && method.equals("POST")) {
             ObjectNode body = api.readObject(request);
             signedIn(request, response, 201, accounts.signUp(JsonFields.requireString(body, "email", 254),
@@ -82,6 +100,12 @@ public class AuthApiServlet extends ApiServlet {
         } else {
             throw new InfernetException(ErrorCode.NOT_FOUND, "no such endpoint: " + method + " /api/v1/auth" + what);
         }
+    }
+
+    /** What the browser called: scheme, host and port. */
+    private static java.net.URI base(HttpServletRequest request) {
+        return java.net.URI.create(request.getScheme() + "://" + request.getServerName() + ":"
+                + request.getServerPort() + "/");
     }
 
     private void signedIn(HttpServletRequest request, HttpServletResponse response, int status, Accounts.SignedIn s)

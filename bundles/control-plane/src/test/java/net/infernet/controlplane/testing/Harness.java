@@ -34,6 +34,8 @@ import net.infernet.controlplane.accounts.AccountKeyService;
 import net.infernet.controlplane.accounts.AccountService;
 import net.infernet.controlplane.accounts.ClientActivityService;
 import net.infernet.controlplane.accounts.NodeFeedService;
+import net.infernet.controlplane.accounts.OidcService;
+import net.infernet.controlplane.accounts.OidcSignIn;
 import net.infernet.controlplane.accounts.OperatorNodeService;
 import net.infernet.controlplane.api.AccountApiServlet;
 import net.infernet.controlplane.api.AdminApiServlet;
@@ -79,6 +81,8 @@ public final class Harness implements AutoCloseable {
     public NodeFeedService feed;
     /** The account settings the next {@link #start()} uses. */
     public AccountService.Settings accountSettings = AccountService.Settings.defaults();
+    /** The OpenID Connect sign-in the next {@link #start()} mounts (off unless a test configures a provider). */
+    public java.util.function.Function<AccountService, OidcSignIn> oidc;
     private KeepAliveService keepAlive;
     private NodeChannelServlet channel;
     private Server server;
@@ -146,7 +150,8 @@ public final class Harness implements AutoCloseable {
                 accounts), "/api/v1/admin/tokens", "/api/v1/admin/tokens/*", "/api/v1/admin/nodes",
                 "/api/v1/admin/nodes/*", "/api/v1/admin/registration-tokens", "/api/v1/admin/accounts",
                 "/api/v1/admin/accounts/*");
-        mount(ctx, "auth", new AuthApiServlet(accounts, auth), "/api/v1/auth/*");
+        mount(ctx, "auth", new AuthApiServlet(accounts, auth, oidc != null ? oidc.apply(accounts)
+                : new OidcService(store, accounts, "", "", "", Optional.empty(), clock)), "/api/v1/auth/*");
         feed = new NodeFeedService();
         directory.bindEvents(feed);
         mount(ctx, "account", new AccountApiServlet(auth, accounts, new AccountKeyService(store, clock),

@@ -4,6 +4,7 @@ import static net.infernet.store.internal.Sql.all;
 import static net.infernet.store.internal.Sql.one;
 import static net.infernet.store.internal.Sql.update;
 
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -26,19 +27,44 @@ final class JdbcAccounts implements AccountStore {
 
     @Override
     public boolean insertAccount(AccountRecord a) {
-        String email = a.email().map(e -> e.toLowerCase(Locale.ROOT)).orElse(null);
-        String nostr = a.nostrPubkey().orElse(null);
+        return db.tx(c -> insert(c, a));
+    }
+
+    @Override
+    public boolean insertAccountWithLogin(AccountRecord a, String login) {
         return db.tx(c -> {
-            // checked first inside the transaction; the UNIQUE columns still stop a concurrent twin
-            if (one(c, "SELECT id FROM accounts WHERE email = ? OR nostr_pubkey = ?", rs -> rs.getString(1), email,
-                    nostr).isPresent()) {
+            if (one(c, "SELECT account_id FROM account_logins WHERE login = ?", rs -> rs.getString(1), login)
+                    .isPresent() || !insert(c, a)) {
                 return false;
             }
-            update(c, "INSERT INTO accounts (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?)", a.id(), email,
-                    a.passwordHash().orElse(null), nostr, a.role(), a.slackUrl().orElse(null),
-                    a.discordUrl().orElse(null), a.createdAt().toEpochMilli());
+            update(c, "INSERT INTO account_logins (login, account_id, created_at) VALUES (?,?,?)", login, a.id(),
+                    a.createdAt().toEpochMilli());
             return true;
         });
+    }
+
+    private static boolean insert(Connection c, AccountRecord a) throws SQLException {
+        String email = a.email().map(e -> e.toLowerCase(Locale.ROOT)).orElse(null);
+        String nostr = a.nostrPubkey().orElse(null);
+        // checked first inside the transaction; the UNIQUE columns still stop a concurrent twin
+        if (one(c, "SELECT id FROM accounts WHERE email = ? OR nostr_pubkey = ?", rs -> rs.getString(1), email,
+                nostr).isPresent()) {
+            return false;
+        }
+        update(c, "INSERT INTO accounts (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?)", a.id(), email,
+                a.passwordHash().orElse(null), nostr, a.role(), a.slackUrl().orElse(null), a.discordUrl().orElse(null),
+                a.createdAt().toEpochMilli());
+        return true;
+    }
+
+    @Override
+    public Optional<AccountRecord> accountByLogin(String login) {
+        return db.tx(c -> one(c, "SELECT " + prefixed("a.") + " FROM account_logins l JOIN accounts a "
+                + "ON a.id = l.account_id WHERE l.login = ?", JdbcAccounts::row, login));
+    }
+
+    private static String prefixed(String alias) {
+        return alias + COLUMNS.replace(", ", ", " + alias);
     }
 
     @Override

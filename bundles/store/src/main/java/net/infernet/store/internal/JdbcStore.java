@@ -333,6 +333,16 @@ public class JdbcStore implements Store {
     }
 
     @Override
+    public Optional<AccountRecord> accountByLogin(String login) {
+        return accounts.accountByLogin(login);
+    }
+
+    @Override
+    public boolean insertAccountWithLogin(AccountRecord account, String login) {
+        return accounts.insertAccountWithLogin(account, login);
+    }
+
+    @Override
     public List<AccountRecord> accountsWithWebhooks() {
         return accounts.accountsWithWebhooks();
     }
