@@ -93,4 +93,51 @@ abstract class AdminContract extends ControlPlaneFixture {
         assertError(admin.post("/api/v1/admin/nodes/node_0000000000000000/commands",
                 "{\"type\":\"model_remove\",\"model\":\"x\"}"), 404, "not_found");
     }
+
+    @Test
+    void anAdminPriceAppliesToJobsStartedAfterItsDelayAndTheOfferCarriesIt() throws Exception {
+        harness(Settings.defaults());
+        Client admin = new Client(h.base, h.token("root", true));
+        TestNode node = onlineNode(10);
+        Client app = new Client(h.base, h.token("app"));
+        String book = net.infernet.controlplane.accounting.Pricing.ratePer1k(model).toPlainString();
+        assertError(admin.put("/api/v1/admin/pricing", "{\"model\":\"" + model + "\",\"price_per_1k_usdc\":-1}"),
+                400, "bad_request");
+        assertError(admin.put("/api/v1/admin/pricing", "{\"model\":\"" + model
+                + "\",\"price_per_1k_usdc\":\"0.0000001\"}"), 400, "bad_request");
+        assertError(admin.put("/api/v1/admin/pricing", "{\"model\":\"" + model + "\",\"price_per_1k_usdc\":\"x\"}"),
+                400, "bad_request");
+        assertError(app.put("/api/v1/admin/pricing", "{\"model\":\"" + model + "\",\"price_per_1k_usdc\":1}"), 401,
+                "unauthorized");
+        HttpResponse<String> set = admin.put("/api/v1/admin/pricing", "{\"model\":\"" + model
+                + "\",\"price_per_1k_usdc\":\"0.004\"}");
+        assertEquals(200, set.statusCode(), set.body());
+        assertEquals("0.004", json(set.body()).get("price_per_1k_usdc").asText());
+        assertTrue(admin.get("/api/v1/admin/pricing").body().contains(model));
+
+        app.post("/api/v1/jobs", job(false));
+        assertEquals(book, node.claim(10_000).orElseThrow().get("value_rate").asText(),
+                "a job started before the price applies keeps the old rate");
+        assertEquals(book, price(app));
+        h.clock.advance(net.infernet.controlplane.accounting.Prices.DELAY);
+        assertEquals("0.004", price(app), "in force " + net.infernet.controlplane.accounting.Prices.DELAY
+                + " after it was set");
+        app.post("/api/v1/jobs", job(false));
+        assertEquals("0.004", node.claim(10_000).orElseThrow().get("value_rate").asText(),
+                "the node is offered the admin's rate");
+
+        assertEquals(200, admin.put("/api/v1/admin/pricing", "{\"model\":\"" + model
+                + "\",\"price_per_1k_usdc\":null}").statusCode());
+        h.clock.advance(net.infernet.controlplane.accounting.Prices.DELAY);
+        assertEquals(book, price(app), "back to the book's table");
+    }
+
+    private String price(Client app) throws Exception {
+        for (JsonNode m : json(app.get("/api/v1/models").body()).get("models")) {
+            if (m.get("id").asText().equals(model)) {
+                return m.get("price_per_1k_usdc").asText();
+            }
+        }
+        throw new AssertionError("model not listed");
+    }
 }

@@ -406,6 +406,18 @@ abstract class StoreContract {
     }
 
     @Test
+    void pricesKeepTheirHistoryInEffectiveOrder() {
+        String model = uid("m-");
+        store().addPrice(new PriceRecord(model, Optional.of(3000L), T0.plusSeconds(60), T0));
+        store().addPrice(new PriceRecord(model, Optional.empty(), T0.plusSeconds(120), T0.plusSeconds(1)));
+        store().addPrice(new PriceRecord(model, Optional.of(1000L), T0.plusSeconds(10), T0.plusSeconds(2)));
+        List<PriceRecord> mine = store().prices().stream().filter(p -> p.model().equals(model)).toList();
+        assertEquals(List.of(Optional.of(1000L), Optional.of(3000L), Optional.<Long>empty()),
+                mine.stream().map(PriceRecord::rateMicro).toList());
+        assertEquals(T0.plusSeconds(10), mine.get(0).effectiveFrom());
+    }
+
+    @Test
     void aSessionIsFoundUntilItExpiresOrIsDeleted() {
         String hash = uid("s").repeat(3);
         store().insertSession(hash, new SessionRecord("acc_1", "csrf1", T0, T0.plusSeconds(60)));

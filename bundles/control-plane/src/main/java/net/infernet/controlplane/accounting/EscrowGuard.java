@@ -38,17 +38,19 @@ public final class EscrowGuard implements Escrow {
     }
 
     private final Settlement settlement;
+    private final Prices prices;
     private final Clock clock;
     private final Map<String, Hold> holds = new ConcurrentHashMap<>();
     private final Map<String, Balance> balances = new ConcurrentHashMap<>();
 
     @Activate
-    public EscrowGuard(@Reference Settlement settlement) {
-        this(settlement, Clock.systemUTC());
+    public EscrowGuard(@Reference Settlement settlement, @Reference Prices prices) {
+        this(settlement, prices, Clock.systemUTC());
     }
 
-    public EscrowGuard(Settlement settlement, Clock clock) {
+    public EscrowGuard(Settlement settlement, Prices prices, Clock clock) {
         this.settlement = settlement;
+        this.prices = prices;
         this.clock = clock;
     }
 
@@ -63,7 +65,7 @@ public final class EscrowGuard implements Escrow {
         if (c.isEmpty()) {
             return;
         }
-        BigDecimal price = Pricing.value(model, 0, maxTokens);
+        BigDecimal price = prices.value(model, 0, maxTokens, clock.instant());
         BigDecimal needed = price.max(MINIMUM);
         // balances are read outside the lock (a read may be an RPC); a refusal is decided on a fresh reading only,
         // so a deposit counts at once

@@ -41,11 +41,16 @@ public final class Pricing {
         return new BigDecimal("0.025");
     }
 
-    /** rate × (output + input / 4) / 1000, rounded half-up to micro-USDC. */
+    /** The book's rate × (output + input / 4) / 1000, rounded half-up to micro-USDC. */
     public static BigDecimal value(String model, long inputTokens, long outputTokens) {
+        return value(ratePer1k(model), inputTokens, outputTokens);
+    }
+
+    /** rate × (output + input / 4) / 1000, rounded half-up to micro-USDC. */
+    public static BigDecimal value(BigDecimal ratePer1k, long inputTokens, long outputTokens) {
         BigDecimal weighted = BigDecimal.valueOf(outputTokens).add(BigDecimal.valueOf(inputTokens)
                 .divide(BigDecimal.valueOf(4)));
-        return ratePer1k(model).multiply(weighted).divide(BigDecimal.valueOf(1000), 6, RoundingMode.HALF_UP)
+        return ratePer1k.multiply(weighted).divide(BigDecimal.valueOf(1000), 6, RoundingMode.HALF_UP)
                 .stripTrailingZeros();
     }
 

@@ -36,15 +36,18 @@ public final class ReceiptService implements ReceiptIssuer {
     private final JobStore jobs;
     private final NodeKey platformKey;
     private final Settlement settlement;
+    private final Prices prices;
     private final Clock clock;
 
     @Activate
     public ReceiptService(@Reference LedgerStore ledger, @Reference JobStore jobs, @Reference PlatformKey key,
-            @Reference Settlement settlement) {
-        this(ledger, jobs, key.key(), settlement, Clock.systemUTC());
+            @Reference Settlement settlement, @Reference Prices prices) {
+        this(ledger, jobs, key.key(), settlement, prices, Clock.systemUTC());
     }
 
-    public ReceiptService(LedgerStore ledger, JobStore jobs, NodeKey platformKey, Settlement settlement, Clock clock) {
+    public ReceiptService(LedgerStore ledger, JobStore jobs, NodeKey platformKey, Settlement settlement, Prices prices,
+            Clock clock) {
+        this.prices = prices;
         this.ledger = ledger;
         this.jobs = jobs;
         this.platformKey = platformKey;
@@ -68,7 +71,9 @@ public final class ReceiptService implements ReceiptIssuer {
         } catch (RuntimeException e) {
             throw bad("receipt is malformed: " + e.getMessage());
         }
-        BigDecimal value = Pricing.value(job.model(), job.promptTokens(), job.completionTokens());
+        // the rate in force when the job started: what the node was offered and signed
+        BigDecimal value = prices.value(job.model(), job.promptTokens(), job.completionTokens(),
+                job.startedAt().orElse(job.createdAt()));
         check(r.jobId().equals(job.id()), "job_id");
         check(r.nodePubkey().equals(node.publicKey()), "node_pubkey");
         check(r.clientPubkey().equals(job.clientPubkey()), "client_pubkey");

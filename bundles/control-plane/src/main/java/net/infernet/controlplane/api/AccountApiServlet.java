@@ -10,10 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import net.infernet.controlplane.accounting.Pricing;
 import net.infernet.controlplane.accounts.AccountKeys;
 import net.infernet.controlplane.accounts.Accounts;
@@ -37,7 +35,6 @@ import net.infernet.store.CommandRecord;
 import net.infernet.store.DailyEarning;
 import net.infernet.store.JobRecord;
 import net.infernet.store.TokenRecord;
-import net.infernet.store.UsageRow;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -233,23 +230,12 @@ public class AccountApiServlet extends ApiServlet {
         sse[0].release();
     }
 
-    private ObjectNode usage(List<UsageRow> rows) {
-        record Key(long day, String tokenId) {
-        }
-        Map<Key, long[]> sums = new TreeMap<>(java.util.Comparator.comparingLong(Key::day)
-                .thenComparing(Key::tokenId));
-        for (UsageRow r : rows) {
-            long[] s = sums.computeIfAbsent(new Key(r.day(), r.tokenId()), k -> new long[4]);
-            s[0] += r.jobs();
-            s[1] += r.promptTokens();
-            s[2] += r.completionTokens();
-            s[3] += Pricing.micro(Pricing.value(r.model(), r.promptTokens(), r.completionTokens()));
-        }
+    private ObjectNode usage(List<ClientActivity.Usage> days) {
         ObjectNode out = api.mapper().createObjectNode();
         ArrayNode list = out.putArray("usage");
-        sums.forEach((k, s) -> list.addObject().put("day", LocalDate.ofEpochDay(k.day()).toString())
-                .put("key_id", k.tokenId()).put("jobs", s[0]).put("prompt_tokens", s[1])
-                .put("completion_tokens", s[2]).put("cost_usdc", Pricing.usdc(s[3])));
+        days.forEach(u -> list.addObject().put("day", LocalDate.ofEpochDay(u.day()).toString())
+                .put("key_id", u.keyId()).put("jobs", u.jobs()).put("prompt_tokens", u.promptTokens())
+                .put("completion_tokens", u.completionTokens()).put("cost_usdc", Pricing.usdc(u.costMicro())));
         return out;
     }
 

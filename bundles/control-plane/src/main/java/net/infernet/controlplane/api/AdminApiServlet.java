@@ -1,13 +1,18 @@
 package net.infernet.controlplane.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import net.infernet.controlplane.accounting.Pricing;
+import net.infernet.controlplane.accounting.Prices;
 import net.infernet.controlplane.accounts.Accounts;
 import net.infernet.controlplane.admin.Administration;
 import net.infernet.controlplane.nodes.Limits;
@@ -21,6 +26,7 @@ import net.infernet.core.http.JsonFields;
 import net.infernet.store.AccountRecord;
 import net.infernet.store.CommandRecord;
 import net.infernet.store.NodeRecord;
+import net.infernet.store.PriceRecord;
 import net.infernet.store.TokenRecord;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -35,7 +41,7 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
 @Component(service = Servlet.class)
 @HttpWhiteboardServletPattern({"/api/v1/admin/tokens", "/api/v1/admin/tokens/*", "/api/v1/admin/nodes",
     "/api/v1/admin/nodes/*", "/api/v1/admin/registration-tokens", "/api/v1/admin/accounts",
-    "/api/v1/admin/accounts/*"})
+    "/api/v1/admin/accounts/*", "/api/v1/admin/pricing"})
 public class AdminApiServlet extends ApiServlet {
     private static final long serialVersionUID = 1L;
     private static final int MAX_ACCOUNTS = 10_000;
@@ -43,14 +49,16 @@ public class AdminApiServlet extends ApiServlet {
     private final transient ClientAuth auth;
     private final transient Administration admin;
     private final transient Accounts accounts;
+    private final transient Prices prices;
 
     @Activate
     public AdminApiServlet(@Reference ClientAuth auth, @Reference Administration admin,
-            @Reference Accounts accounts) {
+            @Reference Accounts accounts, @Reference Prices prices) {
         super(new HttpApi(HttpApi.DEFAULT_MAX_BODY_BYTES));
         this.auth = auth;
         this.admin = admin;
         this.accounts = accounts;
+        this.prices = prices;
     }
 
     @Override
@@ -105,6 +113,24 @@ public class AdminApiServlet extends ApiServlet {
             }
             api.writeJson(response, 200, api.mapper().createObjectNode().put("node_id", p.get(4))
                     .put("status", NodeRecord.REJECTED));
+        } else if (what.equals("pricing") && p.size() == 4 && method.equals("GET")) {
+            ObjectNode out = api.mapper().createObjectNode().put("platform_fee", Pricing.PLATFORM_FEE.toPlainString());
+            ArrayNode set = out.putArray("prices");
+            for (PriceRecord r : prices.history()) {
+                ObjectNode o = set.addObject().put("model", r.model());
+                r.rateMicro().ifPresentOrElse(m -> o.put("price_per_1k_usdc", Pricing.usdc(m)),
+                        () -> o.putNull("price_per_1k_usdc"));
+                o.put("effective_from", r.effectiveFrom().toString()).put("set_at", Responses.iso(r.createdAt()));
+            }
+            api.writeJson(response, 200, out);
+        } else if (what.equals("pricing") && p.size() == 4 && method.equals("PUT")) {
+            ObjectNode body = api.readObject(request);
+            String model = JsonFields.requireString(body, "model", Limits.MODEL);
+            PriceRecord r = prices.set(actor, model, rate(body));
+            ObjectNode out = api.mapper().createObjectNode().put("model", model);
+            r.rateMicro().ifPresentOrElse(m -> out.put("price_per_1k_usdc", Pricing.usdc(m)),
+                    () -> out.putNull("price_per_1k_usdc"));
+            api.writeJson(response, 200, out.put("effective_from", r.effectiveFrom().toString()));
         } else if (what.equals("accounts") && p.size() == 4 && method.equals("GET")) {
             ArrayNode list = api.mapper().createArrayNode();
             accounts.accounts(MAX_ACCOUNTS).forEach(a -> AccountJson.account(list.addObject(), a));
@@ -130,5 +156,25 @@ public class AdminApiServlet extends ApiServlet {
         } else {
             throw new InfernetException(ErrorCode.NOT_FOUND, "no such endpoint: " + method + " " + path);
         }
+    }
+
+    /** {@code price_per_1k_usdc}: a decimal (string or number) from 0 to 1000 with at most 6 places, or null. */
+    private static Optional<BigDecimal> rate(ObjectNode body) {
+        JsonNode n = body.get("price_per_1k_usdc");
+        if (n == null || n.isNull()) {
+            return Optional.empty();
+        }
+        try {
+            if (n.isTextual() || n.isNumber()) {
+                BigDecimal r = new BigDecimal(n.asText()).stripTrailingZeros();
+                if (r.signum() >= 0 && r.compareTo(BigDecimal.valueOf(1000)) <= 0 && r.scale() <= 6) {
+                    return Optional.of(r);
+                }
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new InfernetException(ErrorCode.BAD_REQUEST, "price_per_1k_usdc must be a USDC amount from 0 to 1000 "
+                + "with at most 6 decimals, or null for the book's price");
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import net.infernet.controlplane.accounting.Escrow;
 import net.infernet.controlplane.accounting.Pricing;
+import net.infernet.controlplane.accounting.Prices;
 import net.infernet.controlplane.accounting.ReceiptIssuer;
 import net.infernet.controlplane.config.ControlPlaneConfig;
 import net.infernet.controlplane.config.Settings;
@@ -67,6 +68,7 @@ public class ClientApiServlet extends ApiServlet {
     private final transient NodeDirectory directory;
     private final transient ReceiptIssuer receipts;
     private final transient Escrow escrow;
+    private final transient Prices prices;
     private final transient KeepAlive keepAlive;
     private final transient Duration streamLifetime;
 
@@ -74,13 +76,14 @@ public class ClientApiServlet extends ApiServlet {
     public ClientApiServlet(@Reference ClientAuth auth, @Reference JobAdmission admission,
             @Reference JobStreams streams, @Reference JobQueries queries, @Reference JobOutcomes outcomes,
             @Reference NodeDirectory directory, @Reference ReceiptIssuer receipts, @Reference Escrow escrow,
-            @Reference KeepAlive keepAlive, ControlPlaneConfig config) {
-        this(auth, admission, streams, queries, outcomes, directory, receipts, escrow, keepAlive, Settings.of(config));
+            @Reference KeepAlive keepAlive, @Reference Prices prices, ControlPlaneConfig config) {
+        this(auth, admission, streams, queries, outcomes, directory, receipts, escrow, keepAlive, prices,
+                Settings.of(config));
     }
 
     public ClientApiServlet(ClientAuth auth, JobAdmission admission, JobStreams streams, JobQueries queries,
             JobOutcomes outcomes, NodeDirectory directory, ReceiptIssuer receipts, Escrow escrow, KeepAlive keepAlive,
-            Settings settings) {
+            Prices prices, Settings settings) {
         super(new HttpApi(HttpApi.DEFAULT_MAX_BODY_BYTES));
         this.auth = auth;
         this.admission = admission;
@@ -91,6 +94,7 @@ public class ClientApiServlet extends ApiServlet {
         this.receipts = receipts;
         this.escrow = escrow;
         this.keepAlive = keepAlive;
+        this.prices = prices;
         this.streamLifetime = settings.jobTimeout().plus(Duration.ofMinutes(1));
     }
 
@@ -262,15 +266,15 @@ public class ClientApiServlet extends ApiServlet {
         return n;
     }
 
-    /** Models with at least one online node: node count and their average measured tokens/s. */
-    public static ObjectNode models(List<ModelStat> models, ObjectMapper mapper) {
+    /** Models with at least one online node: node count, their average measured tokens/s and the price now. */
+    private ObjectNode models(List<ModelStat> models, ObjectMapper mapper) {
         ArrayNode arr = mapper.createArrayNode();
         for (ModelStat m : models) {
             ObjectNode o = arr.addObject();
             o.put("id", m.id());
             o.put("nodes", m.nodes());
             o.put("avg_tokens_per_second", m.avgTokensPerSecond());
-            o.put("price_per_1k_usdc", Pricing.ratePer1k(m.id()).toPlainString());
+            o.put("price_per_1k_usdc", prices.ratePer1k(m.id()).toPlainString());
         }
         ObjectNode out = mapper.createObjectNode();
         out.set("models", arr);

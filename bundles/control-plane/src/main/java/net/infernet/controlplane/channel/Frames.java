@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import net.infernet.controlplane.accounting.Pricing;
+import net.infernet.controlplane.accounting.Prices;
 import net.infernet.controlplane.accounting.Settlement;
 import net.infernet.controlplane.jobs.ActiveJob;
 import net.infernet.controlplane.jobs.Probe;
@@ -37,8 +37,10 @@ final class Frames {
     static final int MAX_MESSAGE_TEXT = 2000;
 
     private final ObjectMapper mapper;
+    private final Prices prices;
 
-    Frames(ObjectMapper mapper) {
+    Frames(ObjectMapper mapper, Prices prices) {
+        this.prices = prices;
         this.mapper = mapper;
     }
 
@@ -153,7 +155,9 @@ final class Frames {
             j.put("chain_id", domain.chainId());
             j.put("contract", domain.verifyingContract());
         }
-        j.put("value_rate", Pricing.ratePer1k(job.model()).toPlainString());
+        // the rate in force when the job started (the receipt check uses the same moment)
+        j.put("value_rate", prices.ratePer1k(job.model(), job.record().startedAt().orElse(job.record().createdAt()))
+                .toPlainString());
         j.put("receipt_serial", job.record().receiptSerial());
         return out.toString();
     }

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import net.infernet.controlplane.accounting.ReceiptIssuer;
 import net.infernet.controlplane.accounting.Settlement;
+import net.infernet.controlplane.accounting.Prices;
 import net.infernet.controlplane.config.ControlPlaneConfig;
 import net.infernet.controlplane.config.Settings;
 import net.infernet.controlplane.jobs.Dispatcher;
@@ -79,12 +80,13 @@ public class NodeChannelServlet extends ApiServlet {
     @Activate
     public NodeChannelServlet(@Reference NodeDirectory directory, @Reference Dispatcher dispatcher,
             @Reference JobOutcomes outcomes, @Reference JobStreams streams, @Reference Commands commands,
-            @Reference ReceiptIssuer receipts, @Reference Settlement settlement, ControlPlaneConfig config) {
-        this(directory, dispatcher, outcomes, streams, commands, receipts, settlement, Settings.of(config));
+            @Reference ReceiptIssuer receipts, @Reference Settlement settlement, @Reference Prices prices,
+            ControlPlaneConfig config) {
+        this(directory, dispatcher, outcomes, streams, commands, receipts, settlement, prices, Settings.of(config));
     }
 
     public NodeChannelServlet(NodeDirectory directory, Dispatcher dispatcher, JobOutcomes outcomes, JobStreams streams,
-            Commands commands, ReceiptIssuer receipts, Settlement settlement, Settings settings) {
+            Commands commands, ReceiptIssuer receipts, Settlement settlement, Prices prices, Settings settings) {
         super(new HttpApi(HttpApi.DEFAULT_MAX_BODY_BYTES));
         this.directory = directory;
         this.dispatcher = dispatcher;
@@ -96,7 +98,7 @@ public class NodeChannelServlet extends ApiServlet {
         // silent for as long as a node may be before it counts as offline: then the channel goes too
         this.idleTimeout = settings.offlineAfter();
         this.maxFramesPerSecond = settings.channelFramesPerSecond();
-        this.frames = new Frames(api.mapper());
+        this.frames = new Frames(api.mapper(), prices);
         try {
             components.start();
         } catch (Exception e) {

@@ -119,9 +119,9 @@ public class OpenAiServlet extends ApiServlet {
         ObjectNode out = api.mapper().createObjectNode();
         out.put("object", "list");
         ArrayNode data = out.putArray("data");
-        ClientApiServlet.models(directory.models(), api.mapper()).path("models").forEach(m -> {
+        directory.models().forEach(m -> {
             ObjectNode o = data.addObject();
-            o.put("id", m.get("id").asText());
+            o.put("id", m.id());
             o.put("object", "model");
             o.put("created", 0);
             o.put("owned_by", "infernet");

@@ -18,6 +18,18 @@ import org.junit.jupiter.api.Test;
 
 /** Job admission against the client's on-chain escrow (payments-evm's anvil tests cover the chain itself). */
 class EscrowGuardTest {
+    /** The book's prices: no admin ever set one. */
+    static final Prices BOOK = new PriceList(new net.infernet.store.PriceStore() {
+        @Override
+        public void addPrice(net.infernet.store.PriceRecord price) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public java.util.List<net.infernet.store.PriceRecord> prices() {
+            return java.util.List.of();
+        }
+    }, java.time.Clock.systemUTC(), java.util.Optional.empty());
     /** A chain whose escrow balances the test sets: the admission rules, not the RPC, are under test here. */
     static final class Escrows implements PaymentChain {
         final Map<String, BigDecimal> escrow = new HashMap<>();
@@ -40,7 +52,7 @@ class EscrowGuardTest {
 
     @Test
     void withoutAChainSettlementIsOffAndEveryJobIsAdmitted() {
-        EscrowGuard guard = new EscrowGuard(new SettlementComponent(true), clock);
+        EscrowGuard guard = new EscrowGuard(new SettlementComponent(true), BOOK, clock);
         guard.admit("job_1", "tok_a", "qwen2.5:14b", 100_000);
         assertEquals(BigDecimal.ZERO, guard.held("tok_a"));
     }
@@ -50,7 +62,7 @@ class EscrowGuardTest {
         Escrows chain = new Escrows();
         SettlementComponent settlement = new SettlementComponent(true);
         settlement.bindChain(chain);
-        EscrowGuard guard = new EscrowGuard(settlement, clock);
+        EscrowGuard guard = new EscrowGuard(settlement, BOOK, clock);
         chain.escrow.put("tok_a", new BigDecimal("0.99"));
         InfernetException poor = assertThrows(InfernetException.class,
                 () -> guard.admit("job_1", "tok_a", "qwen2.5:14b", 512));

@@ -30,6 +30,7 @@ import net.infernet.controlplane.openai.OpenAiServlet;
 import net.infernet.controlplane.reputation.ReputationService;
 import net.infernet.controlplane.points.PointsService;
 import net.infernet.controlplane.api.OperatorApiServlet;
+import net.infernet.controlplane.accounting.PriceList;
 import net.infernet.controlplane.accounts.AccountKeyService;
 import net.infernet.controlplane.accounts.AccountService;
 import net.infernet.controlplane.accounts.ClientActivityService;
@@ -78,6 +79,7 @@ public final class Harness implements AutoCloseable {
     public PointsService points;
     public UptimeHistory uptime;
     public AccountService accounts;
+    public PriceList prices;
     public NodeFeedService feed;
     /** The account settings the next {@link #start()} uses. */
     public AccountService.Settings accountSettings = AccountService.Settings.defaults();
@@ -111,8 +113,9 @@ public final class Harness implements AutoCloseable {
     public void start() throws Exception {
         SettlementComponent settlement = new SettlementComponent(settings.paymentsEnabled());
         chain.get().ifPresent(settlement::bindChain);
-        EscrowGuard escrow = new EscrowGuard(settlement, clock);
-        ReceiptService receipts = new ReceiptService(store, store, platformKey, settlement, clock);
+        prices = new PriceList(store, clock, Optional.empty());
+        EscrowGuard escrow = new EscrowGuard(settlement, prices, clock);
+        ReceiptService receipts = new ReceiptService(store, store, platformKey, settlement, prices, clock);
         directory = new NodeRegistry(store, settings, clock);
         uptime = new UptimeHistory(clock);
         directory.bindEvents(uptime);
@@ -130,7 +133,7 @@ public final class Harness implements AutoCloseable {
         admission = new AdmissionService(store, directory, dispatcher, streams, escrow, clock);
         sweeper = new Sweeper(store, dispatcher, outcomes, streams, directory, settings, clock, false);
         keepAlive = new KeepAliveService(settings.pingInterval());
-        channel = new NodeChannelServlet(directory, dispatcher, outcomes, streams, commands, receipts, settlement,
+        channel = new NodeChannelServlet(directory, dispatcher, outcomes, streams, commands, receipts, settlement, prices,
                 settings);
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
@@ -140,22 +143,22 @@ public final class Harness implements AutoCloseable {
         ServletContextHandler ctx = new ServletContextHandler();
         ctx.setContextPath("/");
         mount(ctx, "client", new ClientApiServlet(auth, admission, streams, new JobReader(store), outcomes, directory,
-                receipts, escrow, keepAlive, settings), "/api/v1/jobs", "/api/v1/jobs/*", "/api/v1/models",
+                receipts, escrow, keepAlive, prices, settings), "/api/v1/jobs", "/api/v1/jobs/*", "/api/v1/models",
                 "/api/v1/cprs/*", "/api/v1/escrow");
         mount(ctx, "nodes", new NodeApiServlet(directory, commands, receipts, new LedgerService(store, clock),
                 reputation, points, uptime),
                 "/api/v1/nodes/*", "/api/v1/heartbeat");
         mount(ctx, "operators", new OperatorApiServlet(points, reputation), "/api/v1/operators/*");
         mount(ctx, "admin", new AdminApiServlet(auth, new AdministrationService(store, store, store, clock),
-                accounts), "/api/v1/admin/tokens", "/api/v1/admin/tokens/*", "/api/v1/admin/nodes",
+                accounts, prices), "/api/v1/admin/tokens", "/api/v1/admin/tokens/*", "/api/v1/admin/nodes",
                 "/api/v1/admin/nodes/*", "/api/v1/admin/registration-tokens", "/api/v1/admin/accounts",
-                "/api/v1/admin/accounts/*");
+                "/api/v1/admin/accounts/*", "/api/v1/admin/pricing");
         mount(ctx, "auth", new AuthApiServlet(accounts, auth, oidc != null ? oidc.apply(accounts)
                 : new OidcService(store, accounts, "", "", "", Optional.empty(), clock)), "/api/v1/auth/*");
         feed = new NodeFeedService();
         directory.bindEvents(feed);
         mount(ctx, "account", new AccountApiServlet(auth, accounts, new AccountKeyService(store, clock),
-                new ClientActivityService(store), new OperatorNodeService(directory, reputation, store, store, clock),
+                new ClientActivityService(store, prices), new OperatorNodeService(directory, reputation, store, store, clock),
                 feed, keepAlive), "/api/v1/account", "/api/v1/account/*");
         mount(ctx, "channel", channel, "/api/v1/nodes/channel");
         mount(ctx, "openai", new OpenAiServlet(auth, admission, streams, outcomes, directory, keepAlive, settings),

@@ -14,6 +14,7 @@ import net.infernet.store.JobCompletion;
 import net.infernet.store.JobRecord;
 import net.infernet.store.NodeRecord;
 import net.infernet.store.PayoutDestination;
+import net.infernet.store.PriceRecord;
 import net.infernet.store.ReceiptRecord;
 import net.infernet.store.SessionRecord;
 import net.infernet.store.Store;
@@ -33,6 +34,7 @@ public class JdbcStore implements Store {
     private JdbcLedger ledger;
     private JdbcPoints points;
     private JdbcAccounts accounts;
+    private JdbcPrices prices;
     private Optional<H2Maintenance> maintenance = Optional.empty();
 
     protected JdbcStore() {
@@ -58,6 +60,7 @@ public class JdbcStore implements Store {
         ledger = new JdbcLedger(db);
         points = new JdbcPoints(db);
         accounts = new JdbcAccounts(db);
+        prices = new JdbcPrices(db);
         if (h2CompactBytes > 0) {
             maintenance = db.h2File().map(f -> new H2Maintenance(db, f, h2CompactBytes));
         }
@@ -295,6 +298,16 @@ public class JdbcStore implements Store {
     @Override
     public List<DailyEarning> dailyEarnings(List<String> nodeIds, Instant since) {
         return ledger.dailyEarnings(nodeIds, since);
+    }
+
+    @Override
+    public void addPrice(PriceRecord price) {
+        prices.addPrice(price);
+    }
+
+    @Override
+    public List<PriceRecord> prices() {
+        return prices.prices();
     }
 
     @Override

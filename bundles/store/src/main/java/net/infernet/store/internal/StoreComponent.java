@@ -7,6 +7,7 @@ import net.infernet.store.JobStore;
 import net.infernet.store.LedgerStore;
 import net.infernet.store.NodeStore;
 import net.infernet.store.PointsStore;
+import net.infernet.store.PriceStore;
 import net.infernet.store.Store;
 import net.infernet.store.TokenStore;
 import net.infernet.store.Stores;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /** The store services (the whole {@link Store} and each of its parts): embedded H2 under the data folder unless a PostgreSQL JDBC URL is configured. */
 @Component(service = {Store.class, NodeStore.class, JobStore.class, TokenStore.class, CommandStore.class,
-        LedgerStore.class, PointsStore.class, AccountStore.class}, configurationPid = StoreComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+        LedgerStore.class, PointsStore.class, AccountStore.class, PriceStore.class}, configurationPid = StoreComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = StoreComponent.Config.class)
 public class StoreComponent extends JdbcStore {
     static final String PID = "net.infernet.store";
