@@ -95,6 +95,17 @@ abstract class AccountsContract extends ControlPlaneFixture {
     }
 
     @Test
+    void aSessionEndsWhenItsTwelveHoursAreOver() throws Exception {
+        harness(Settings.defaults());
+        Browser b = signUp(email(), "client");
+        h.clock.advance(Duration.ofHours(11));
+        assertEquals(200, b.get("/api/v1/account").statusCode());
+        h.clock.advance(Duration.ofHours(1));
+        assertError(b.get("/api/v1/account"), 401, "unauthorized");
+        assertError(b.post("/api/v1/account/keys", "{\"name\":\"late\"}"), 401, "unauthorized");
+    }
+
+    @Test
     void badSignUpsAreRefusedClearly() throws Exception {
         harness(Settings.defaults());
         Browser b = new Browser(h.base);
