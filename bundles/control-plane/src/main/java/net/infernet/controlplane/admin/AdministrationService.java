@@ -71,20 +71,20 @@ public final class AdministrationService implements Administration {
 
     @Override
     public boolean approveNode(String actor, String nodeId) {
-        boolean approved = nodes.setNodeStatus(nodeId, NodeRecord.APPROVED);
-        if (approved) {
-            audit(actor, "node_approved", nodeId);
-        }
-        return approved;
+        return setStatus(actor, nodeId, NodeRecord.APPROVED, "node_approved");
     }
 
     @Override
     public boolean rejectNode(String actor, String nodeId) {
-        boolean rejected = nodes.setNodeStatus(nodeId, NodeRecord.REJECTED);
-        if (rejected) {
-            audit(actor, "node_rejected", nodeId);
+        return setStatus(actor, nodeId, NodeRecord.REJECTED, "node_rejected");
+    }
+
+    private boolean setStatus(String actor, String nodeId, String status, String action) {
+        boolean set = nodes.setNodeStatus(nodeId, status);
+        if (set) {
+            audit(actor, action, nodeId);
         }
-        return rejected;
+        return set;
     }
 
     @Override
