@@ -183,6 +183,17 @@ abstract class AccountsContract extends ControlPlaneFixture {
                 "{\"type\":\"rm -rf\",\"model\":\"x\"}"), 400, "bad_request");
         Browser client = signUp(email(), "client");
         assertError(client.get("/api/v1/account/nodes"), 401, "unauthorized");
+        assertError(client.get("/api/v1/account/nodes/jobs"), 401, "unauthorized");
+        HttpResponse<String> submitted = new Client(h.base, h.token("app")).post("/api/v1/jobs", job(false));
+        String jobId = json(submitted.body()).get("id").asText();
+        awaitTrue(() -> {
+            try {
+                return op.get("/api/v1/account/nodes/jobs?limit=5").body().contains(jobId);
+            } catch (Exception e) {
+                return false;
+            }
+        }, "the operator sees the job its node was given");
+        assertEquals(0, json(stranger.get("/api/v1/account/nodes/jobs").body()).get("jobs").size());
     }
 
     @Test

@@ -31,6 +31,9 @@ public interface JobStore {
     /** The jobs whose client is {@code clientPubkey} (an account's jobs), newest first. */
     List<JobRecord> jobsOfClient(String clientPubkey, int limit);
 
+    /** The jobs these nodes ran (their last attempt), newest first. */
+    List<JobRecord> jobsOfNodes(List<String> nodeIds, int limit);
+
     /** The client's jobs since {@code since}, summed per UTC day, key and model. */
     List<UsageRow> usage(String clientPubkey, Instant since);
 

@@ -457,6 +457,9 @@ abstract class StoreContract {
                 new UsageRow(day2.getEpochSecond() / 86400, mine, "m", 2, 20, 8)), usage);
         assertEquals(List.of(new UsageRow(day2.getEpochSecond() / 86400, mine, "m", 2, 20, 8)),
                 store().usage(acc, day2.minusSeconds(1)));
+        assertEquals(3, store().jobsOfNodes(List.of(n.id(), "node_other"), 10).size());
+        assertEquals(day2, store().jobsOfNodes(List.of(n.id()), 1).get(0).createdAt());
+        assertEquals(List.of(), store().jobsOfNodes(List.of(), 10));
         List<JobRecord> jobs = store().jobsOfClient(acc, 2);
         assertEquals(2, jobs.size());
         assertEquals(day2, jobs.get(0).createdAt());

@@ -10,6 +10,8 @@ import net.infernet.store.AccountRecord;
 import net.infernet.store.CommandRecord;
 import net.infernet.store.CommandStore;
 import net.infernet.store.Earnings;
+import net.infernet.store.JobRecord;
+import net.infernet.store.JobStore;
 import net.infernet.store.LedgerStore;
 import net.infernet.store.NodeRecord;
 import org.osgi.service.component.annotations.Activate;
@@ -26,16 +28,18 @@ public final class OperatorNodeService implements OperatorNodes {
     private final Reputations reputations;
     private final CommandStore commands;
     private final LedgerStore ledger;
+    private final JobStore jobs;
     private final Clock clock;
 
     @Activate
     public OperatorNodeService(@Reference NodeDirectory directory, @Reference Reputations reputations,
-            @Reference CommandStore commands, @Reference LedgerStore ledger) {
-        this(directory, reputations, commands, ledger, Clock.systemUTC());
+            @Reference CommandStore commands, @Reference LedgerStore ledger, @Reference JobStore jobs) {
+        this(directory, reputations, commands, ledger, jobs, Clock.systemUTC());
     }
 
     public OperatorNodeService(NodeDirectory directory, Reputations reputations, CommandStore commands,
-            LedgerStore ledger, Clock clock) {
+            LedgerStore ledger, JobStore jobs, Clock clock) {
+        this.jobs = jobs;
         this.directory = directory;
         this.reputations = reputations;
         this.commands = commands;
@@ -78,6 +82,11 @@ public final class OperatorNodeService implements OperatorNodes {
     @Override
     public Optional<List<CommandRecord>> commands(AccountRecord account, String nodeId, int limit) {
         return node(account, nodeId).map(n -> commands.commands(nodeId, limit));
+    }
+
+    @Override
+    public List<JobRecord> jobs(AccountRecord account, int limit) {
+        return jobs.jobsOfNodes(owned(account).stream().map(NodeRecord::id).toList(), limit);
     }
 
     @Override

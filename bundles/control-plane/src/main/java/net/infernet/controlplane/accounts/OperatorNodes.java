@@ -33,4 +33,7 @@ public interface OperatorNodes {
     Optional<List<CommandRecord>> commands(AccountRecord account, String nodeId, int limit);
 
     EarningsView earnings(AccountRecord account, Instant since);
+
+    /** The jobs the account's nodes ran, newest first. */
+    List<net.infernet.store.JobRecord> jobs(AccountRecord account, int limit);
 }

@@ -170,7 +170,11 @@ public class AccountApiServlet extends ApiServlet {
     private void operator(AccountRecord account, List<String> p, String method, HttpServletRequest request,
             HttpServletResponse response) throws IOException {
         String what = p.get(3);
-        if (what.equals("nodes") && p.size() == 4 && method.equals("GET")) {
+        if (what.equals("nodes") && p.size() == 5 && p.get(4).equals("jobs") && method.equals("GET")) {
+            ArrayNode list = api.mapper().createArrayNode();
+            nodes.jobs(account, intParam(request, "limit", 50, 1, 200)).forEach(j -> list.add(job(j)));
+            api.writeJson(response, 200, api.mapper().createObjectNode().set("jobs", list));
+        } else if (what.equals("nodes") && p.size() == 4 && method.equals("GET")) {
             ArrayNode list = api.mapper().createArrayNode();
             nodes.nodes(account).forEach(n -> list.add(NodeJson.node(api.mapper(), n)));
             api.writeJson(response, 200, api.mapper().createObjectNode().set("nodes", list));

@@ -158,7 +158,7 @@ public final class Harness implements AutoCloseable {
         feed = new NodeFeedService();
         directory.bindEvents(feed);
         mount(ctx, "account", new AccountApiServlet(auth, accounts, new AccountKeyService(store, clock),
-                new ClientActivityService(store, prices), new OperatorNodeService(directory, reputation, store, store, clock),
+                new ClientActivityService(store, prices), new OperatorNodeService(directory, reputation, store, store, store, clock),
                 feed, keepAlive), "/api/v1/account", "/api/v1/account/*");
         mount(ctx, "channel", channel, "/api/v1/nodes/channel");
         mount(ctx, "openai", new OpenAiServlet(auth, admission, streams, outcomes, directory, keepAlive, settings),

@@ -88,6 +88,17 @@ final class JdbcJobs implements JobStore {
     }
 
     @Override
+    public List<JobRecord> jobsOfNodes(List<String> nodeIds, int limit) {
+        if (nodeIds.isEmpty()) {
+            return List.of();
+        }
+        String marks = String.join(",", java.util.Collections.nCopies(nodeIds.size(), "?"));
+        return db.tx(c -> all(c, "SELECT " + COLUMNS + " FROM jobs WHERE node_id IN (" + marks + ") "
+                + "ORDER BY created_at DESC, id DESC FETCH FIRST " + limit + " ROWS ONLY", JdbcJobs::row,
+                nodeIds.toArray()));
+    }
+
+    @Override
     public List<UsageRow> usage(String clientPubkey, Instant since) {
         return db.tx(c -> all(c, "SELECT created_at / 86400000 AS d, token_id, model, COUNT(*), "
                 + "COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0) FROM jobs "

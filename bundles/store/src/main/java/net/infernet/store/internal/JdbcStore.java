@@ -134,6 +134,11 @@ public class JdbcStore implements Store {
     }
 
     @Override
+    public List<JobRecord> jobsOfNodes(List<String> nodeIds, int limit) {
+        return jobs.jobsOfNodes(nodeIds, limit);
+    }
+
+    @Override
     public List<UsageRow> usage(String clientPubkey, Instant since) {
         return jobs.usage(clientPubkey, since);
     }
