@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code infernet} command line. {@code distro/bin/infernet} starts the OSGi distributions itself
@@ -94,10 +95,20 @@ public final class Main {
     }
 
     static Cli defaultCli(List<String> argv) {
-        Map<String, String> env = System.getenv();
-        Path home = Path.of(System.getProperty("user.home"));
+        return defaultCli(argv, System.getenv(), System.getProperty("user.home"));
+    }
+
+    /**
+     * The data and config folders, by the launcher's rule (distro/bin/infernet): {@code $HOME} first (Java's
+     * {@code user.home} only without it), {@code $XDG_CONFIG_HOME} for the config when set; {@code --data-dir}
+     * overrides both. So the CLI and the processes the launcher starts always open the same database and keys, also
+     * where {@code HOME} differs from the account's home (containers, {@code sudo -E}).
+     */
+    static Cli defaultCli(List<String> argv, Map<String, String> env, String userHome) {
+        Path home = Path.of(Optional.ofNullable(env.get("HOME")).filter(h -> !h.isBlank()).orElse(userHome));
         Path dataDir = home.resolve(".infernet");
-        Path configDir = home.resolve(".config").resolve("infernet");
+        Path configDir = Optional.ofNullable(env.get("XDG_CONFIG_HOME")).filter(x -> !x.isBlank()).map(Path::of)
+                .orElse(home.resolve(".config")).resolve("infernet");
         int i = argv.indexOf("--data-dir");
         if (i >= 0 && i + 1 < argv.size()) {
             dataDir = Path.of(argv.get(i + 1)).toAbsolutePath();

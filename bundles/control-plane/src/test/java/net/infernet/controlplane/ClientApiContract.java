@@ -149,8 +149,18 @@ abstract class ClientApiContract extends ControlPlaneFixture {
         harness(Settings.defaults().withPlayground(true, 2));
         Client anon = new Client(h.base, null);
         assertEquals(200, anon.get("/api/v1/models").statusCode());
-        assertEquals(200, anon.get("/v1/models").statusCode());
+        // the book's examples send a placeholder key: in playground mode an unknown key is no key, same limit
+        Client book = new Client(h.base, "no-key-needed-for-playground");
+        assertEquals(200, book.get("/v1/models").statusCode());
         assertEquals(429, anon.get("/api/v1/models").statusCode());
+        assertEquals(429, book.get("/api/v1/models").statusCode());
+    }
+
+    @Test
+    void withoutThePlaygroundAPlaceholderKeyIsRefused() throws Exception {
+        harness(Settings.defaults());
+        HttpResponse<String> r = new Client(h.base, "no-key-needed-for-playground").get("/v1/models");
+        assertEquals(401, r.statusCode(), r.body());
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.io.IOException;
 import net.infernet.controlplane.accounts.Accounts;
 import net.infernet.controlplane.accounts.LockedOut;
 import net.infernet.controlplane.accounts.OidcSignIn;
+import net.infernet.controlplane.tokens.ClientAddress;
 import net.infernet.controlplane.tokens.ClientAuth;
 import net.infernet.controlplane.tokens.SessionCookie;
 import net.infernet.core.api.ErrorCode;
@@ -33,13 +34,16 @@ public class AuthApiServlet extends ApiServlet {
     private final transient Accounts accounts;
     private final transient ClientAuth auth;
     private final transient OidcSignIn oidc;
+    private final transient ClientAddress addresses;
 
     @Activate
-    public AuthApiServlet(@Reference Accounts accounts, @Reference ClientAuth auth, @Reference OidcSignIn oidc) {
+    public AuthApiServlet(@Reference Accounts accounts, @Reference ClientAuth auth, @Reference OidcSignIn oidc,
+            @Reference ClientAddress addresses) {
         super(new HttpApi(MAX_BODY));
         this.accounts = accounts;
         this.auth = auth;
         this.oidc = oidc;
+        this.addresses = addresses;
     }
 
     @Override
@@ -55,7 +59,7 @@ public class AuthApiServlet extends ApiServlet {
     private void route(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String what = Responses.path(request).substring("/api/v1/auth".length());
         String method = request.getMethod();
-        String ip = request.getRemoteAddr();
+        String ip = addresses.of(request);
         if (what.equals("/methods") && method.equals("GET")) {
             Accounts.Methods m = accounts.methods();
             api.writeJson(response, 200, api.mapper().createObjectNode().put("password", m.password())

@@ -49,14 +49,17 @@ public final class TokenAuth implements ClientAuth {
     private final RateLimiter limiter;
     private final Periodic flushing;
     private final Accounts accounts;
+    private final ClientAddress addresses;
 
     @Activate
-    public TokenAuth(@Reference TokenStore store, @Reference Accounts accounts, ControlPlaneConfig config) {
-        this(store, accounts, Settings.of(config), Clock.systemUTC());
+    public TokenAuth(@Reference TokenStore store, @Reference Accounts accounts, @Reference ClientAddress addresses,
+            ControlPlaneConfig config) {
+        this(store, accounts, addresses, Settings.of(config), Clock.systemUTC());
     }
 
-    public TokenAuth(TokenStore store, Accounts accounts, Settings settings, Clock clock) {
+    public TokenAuth(TokenStore store, Accounts accounts, ClientAddress addresses, Settings settings, Clock clock) {
         this.store = store;
+        this.addresses = addresses;
         this.accounts = accounts;
         this.settings = settings;
         this.clock = clock;
@@ -91,14 +94,24 @@ public final class TokenAuth implements ClientAuth {
                 throw new InfernetException(ErrorCode.UNAUTHORIZED,
                         "Missing bearer token (Authorization: Bearer <token>)");
             }
-            String ip = request.getRemoteAddr();
-            check("ip:" + ip, settings.playgroundPerMinute(), response);
-            return new Caller("anon:" + ip, "anon:" + ip);
+            return anonymous(request, response);
         }
-        TokenRecord token = lookup(Hashing.sha256Hex(bearer.get()))
+        Optional<TokenRecord> found = lookup(Hashing.sha256Hex(bearer.get()));
+        if (found.isEmpty() && settings.playground()) {
+            // the book's examples send api_key="no-key-needed-for-playground": in playground mode an unknown key is
+            // no key (a revoked one too: it grants nothing more than no key does)
+            return anonymous(request, response);
+        }
+        TokenRecord token = found
                 .orElseThrow(() -> new InfernetException(ErrorCode.UNAUTHORIZED, "Invalid or expired bearer token"));
         check("token:" + token.id(), settings.rateLimitPerMinute(), response);
         return new Caller(token.id(), token.accountId().orElse(token.id()), token.admin(), token.accountId());
+    }
+
+    private Caller anonymous(HttpServletRequest request, HttpServletResponse response) {
+        String ip = addresses.of(request);
+        check("ip:" + ip, settings.playgroundPerMinute(), response);
+        return new Caller("anon:" + ip, "anon:" + ip);
     }
 
     private Caller session(String cookie, HttpServletRequest request, HttpServletResponse response) {

@@ -44,6 +44,7 @@ import net.infernet.controlplane.api.AuthApiServlet;
 import net.infernet.controlplane.admin.AdministrationService;
 import net.infernet.controlplane.routing.LeastLoadedRouter;
 import net.infernet.controlplane.sse.KeepAliveService;
+import net.infernet.controlplane.tokens.ForwardedFor;
 import net.infernet.controlplane.tokens.TokenAuth;
 import net.infernet.controlplane.uptime.UptimeHistory;
 import net.infernet.core.payment.PaymentChain;
@@ -85,6 +86,8 @@ public final class Harness implements AutoCloseable {
     public AccountService.Settings accountSettings = AccountService.Settings.defaults();
     /** The OpenID Connect sign-in the next {@link #start()} mounts (off unless a test configures a provider). */
     public java.util.function.Function<AccountService, OidcSignIn> oidc;
+    /** The trusted proxies the next {@link #start()} believes ({@code X-Forwarded-For}). */
+    public String trustedProxies = "";
     private KeepAliveService keepAlive;
     private NodeChannelServlet channel;
     private Server server;
@@ -121,7 +124,8 @@ public final class Harness implements AutoCloseable {
         directory.bindEvents(uptime);
         CommandService commands = new CommandService(store);
         accounts = new AccountService(store, accountSettings, clock, Optional.empty());
-        auth = new TokenAuth(store, accounts, settings, clock);
+        ForwardedFor addresses = new ForwardedFor(trustedProxies);
+        auth = new TokenAuth(store, accounts, addresses, settings, clock);
         streams = streamsDecorator.apply(new LiveStreams(store));
         dispatcher = new DispatchService(store, directory, settings, clock);
         dispatcher.bindRouter(new LeastLoadedRouter(), Map.of("router", LeastLoadedRouter.NAME));
@@ -154,7 +158,7 @@ public final class Harness implements AutoCloseable {
                 "/api/v1/admin/nodes/*", "/api/v1/admin/registration-tokens", "/api/v1/admin/accounts",
                 "/api/v1/admin/accounts/*", "/api/v1/admin/pricing");
         mount(ctx, "auth", new AuthApiServlet(accounts, auth, oidc != null ? oidc.apply(accounts)
-                : new OidcService(store, accounts, "", "", "", Optional.empty(), clock)), "/api/v1/auth/*");
+                : new OidcService(store, accounts, "", "", "", Optional.empty(), clock), addresses), "/api/v1/auth/*");
         feed = new NodeFeedService();
         directory.bindEvents(feed);
         mount(ctx, "account", new AccountApiServlet(auth, accounts, new AccountKeyService(store, clock),
