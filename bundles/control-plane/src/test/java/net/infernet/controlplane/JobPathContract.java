@@ -83,6 +83,11 @@ abstract class JobPathContract extends ControlPlaneFixture {
         Receipt countersigned = Receipts.parseJson(answer.get("receipt").toString());
         Receipts.verify(countersigned, ReceiptDomain.NONE, h.platformKey.ethereumAddress());
         assertEquals(answer.get("receipt"), json(client.get("/api/v1/cprs/" + jobId).body()));
+        // the node reads its own receipt with its key (infernet keys verify <job_id>); another node may not
+        assertEquals(answer.get("receipt"), json(node.get("/api/v1/cprs/" + jobId).body()));
+        TestNode stranger = new TestNode(h.base, h.clock);
+        stranger.register(List.of(model), Optional.empty());
+        assertEquals(401, stranger.get("/api/v1/cprs/" + jobId).statusCode());
         // sent again (the node missed the answer): the same receipt, nothing credited twice
         ObjectNode again = TestNode.JSON.createObjectNode().put("node_id", node.nodeId);
         again.set("receipt", json(Receipts.canonicalJson(node.receipt(job, 24, 8))));

@@ -28,6 +28,7 @@ import net.infernet.controlplane.jobs.LiveStreams;
 import net.infernet.controlplane.jobs.Submitted;
 import net.infernet.controlplane.nodes.ModelStat;
 import net.infernet.controlplane.nodes.NodeDirectory;
+import net.infernet.controlplane.nodes.SignedRequest;
 import net.infernet.controlplane.sse.InfernetEvents;
 import net.infernet.controlplane.sse.JobSse;
 import net.infernet.controlplane.sse.KeepAlive;
@@ -38,6 +39,7 @@ import net.infernet.core.api.InfernetException;
 import net.infernet.core.api.JobState;
 import net.infernet.core.http.ApiServlet;
 import net.infernet.core.http.HttpApi;
+import net.infernet.protocol.auth.RequestSigner;
 import net.infernet.store.JobRecord;
 import net.infernet.store.ReceiptRecord;
 import org.osgi.service.component.annotations.Activate;
@@ -108,6 +110,9 @@ public class ClientApiServlet extends ApiServlet {
     }
 
     private void route(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (nodeReadsItsReceipt(request, response)) {
+            return;
+        }
         Caller caller = auth.authenticate(request, response);
         String path = Responses.path(request);
         String method = request.getMethod();
@@ -227,6 +232,25 @@ public class ClientApiServlet extends ApiServlet {
     private JobRecord ownJob(Caller caller, String jobId) {
         return queries.job(jobId).filter(j -> j.tokenId().equals(caller.tokenId()))
                 .orElseThrow(() -> LiveStreams.notFound(jobId));
+    }
+
+    /**
+     * {@code GET /api/v1/cprs/{job_id}} signed by a node ({@code X-Infernet-Auth}, no bearer token): the receipt of a
+     * job that node ran, so {@code infernet keys verify <job_id>} works with the node's own key.
+     */
+    private boolean nodeReadsItsReceipt(HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        String path = Responses.path(request);
+        if (!request.getMethod().equals("GET") || !path.startsWith("/api/v1/cprs/")
+                || request.getHeader(RequestSigner.HEADER) == null || request.getHeader("Authorization") != null) {
+            return false;
+        }
+        String jobId = path.substring("/api/v1/cprs/".length());
+        ReceiptRecord r = receipts.receipt(jobId)
+                .orElseThrow(() -> new InfernetException(ErrorCode.NOT_FOUND, "no receipt for job " + jobId));
+        directory.authenticate(SignedRequest.of(request, new byte[0]), r.nodeId()); // unauthorized unless its node
+        api.writeJson(response, 200, api.mapper().readTree(r.canonicalJson()));
+        return true;
     }
 
     private void cpr(Caller caller, String jobId, HttpServletResponse response) throws IOException {
