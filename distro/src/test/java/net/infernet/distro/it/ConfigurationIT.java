@@ -62,6 +62,36 @@ public class ConfigurationIT {
         assertEquals("an unset variable leaves the property alone", null, props.get("port"));
     }
 
+    @Test
+    public void theBooksConfigJsonKeysStandInForTheirVariablesOverTheConfigFile() throws Exception {
+        String pid = "net.infernet.it.book";
+        Path configJson = Path.of(context.getProperty("infernet.config.dir")).resolve("config.json");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode root = Files.exists(configJson)
+                ? (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(configJson.toFile())
+                : json.createObjectNode();
+        root.put("infernet_it_book_host", "http://from-config-json:2").put("infernet_it_host", "http://loses:3");
+        Files.createDirectories(configJson.getParent());
+        Files.writeString(configJson, root.toString());
+        Path deploy = Path.of(context.getProperty("felix.fileinstall.dir"));
+        Files.writeString(deploy.resolve(pid + ".cfg"), "host=http://from-file:1\nmodel=from-file\n");
+        TestBundles.write(deploy.resolve("book-consumer.jar"), "net.infernet.it.book.consumer",
+                Map.of("Infernet-Env", "INFERNET_IT_BOOK_HOST=" + pid + "/host, INFERNET_IT_HOST=" + pid + "/env"));
+
+        Dictionary<String, Object> props = await(() -> {
+            try {
+                Dictionary<String, Object> p = configAdmin.getConfiguration(pid, "?").getProperties();
+                return p != null && "from-file".equals(p.get("model"))
+                        && "http://from-config-json:2".equals(p.get("host")) ? Optional.of(p) : Optional.empty();
+            } catch (java.io.IOException e) {
+                return Optional.empty();
+            }
+        });
+        assertEquals("config.json's book key wins over the .cfg file", "http://from-config-json:2", props.get("host"));
+        assertEquals("the environment wins over config.json", "http://127.0.0.1:9", props.get("env"));
+        assertEquals("the file fills the rest", "from-file", props.get("model"));
+    }
+
     private static <T> T await(java.util.function.Supplier<Optional<T>> probe) throws InterruptedException {
         for (int i = 0; i < 300; i++) {
             Optional<T> v = probe.get();

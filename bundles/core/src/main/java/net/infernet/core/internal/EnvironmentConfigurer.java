@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * configuration. Each bundle declares which variable sets which property of which PID in its
  * {@code Infernet-Env} manifest header; this extender applies the variables that are set when the bundle appears,
  * and again whenever a configuration file rewrites that PID, so the precedence is always
- * environment &gt; configuration file &gt; the component's defaults. A framework property
- * {@code infernet.env.NAME} stands in for the variable {@code NAME} (used by tests and the launcher).
+ * environment &gt; the book's {@code config.json} keys ({@link BookConfig}) &gt; configuration file &gt; the
+ * component's defaults. A framework property {@code infernet.env.NAME} stands in for the variable {@code NAME} (used
+ * by tests and the launcher).
  */
 @Component(immediate = true, service = ConfigurationListener.class)
 public final class EnvironmentConfigurer implements ConfigurationListener {
@@ -39,11 +40,17 @@ public final class EnvironmentConfigurer implements ConfigurationListener {
     private final ConfigurationAdmin configAdmin;
     private final Map<Long, List<EnvBinding>> bindings = new ConcurrentHashMap<>();
     private final BundleTracker<Long> tracker;
+    private final Optional<java.nio.file.Path> configDir;
+    private volatile BookConfig book;
 
     @Activate
     public EnvironmentConfigurer(BundleContext context, @Reference ConfigurationAdmin configAdmin) {
         this.context = context;
         this.configAdmin = configAdmin;
+        this.configDir = Optional.ofNullable(context.getProperty("infernet.config.dir")).filter(d -> !d.isBlank())
+                .map(java.nio.file.Path::of);
+        this.book = BookConfig.in(configDir);
+        book.warnUnsupported();
         this.tracker = new BundleTracker<>(context, Bundle.RESOLVED | Bundle.STARTING | Bundle.ACTIVE, null) {
             @Override
             public Long addingBundle(Bundle bundle, BundleEvent event) {
@@ -88,6 +95,7 @@ public final class EnvironmentConfigurer implements ConfigurationListener {
 
     /** Writes every set variable bound to {@code pid} into its configuration, if it differs. */
     private void apply(String pid) {
+        book = BookConfig.in(configDir); // read again: an operator may have edited it since
         Dictionary<String, Object> wanted = new Hashtable<>();
         bindings.values().stream().flatMap(Collection::stream).filter(b -> b.pid().equals(pid))
                 .forEach(b -> value(b.variable()).ifPresent(v -> wanted.put(b.property(), v)));
@@ -118,6 +126,7 @@ public final class EnvironmentConfigurer implements ConfigurationListener {
         if (fromFramework != null && !fromFramework.isEmpty()) {
             return Optional.of(fromFramework);
         }
-        return Optional.ofNullable(System.getenv(variable)).filter(v -> !v.isEmpty());
+        return Optional.ofNullable(System.getenv(variable)).filter(v -> !v.isEmpty())
+                .or(() -> book.value(variable));
     }
 }
