@@ -157,6 +157,39 @@ abstract class ClientApiContract extends ControlPlaneFixture {
     }
 
     @Test
+    void aSignedRequestIsAcceptedOnceAcrossInstancesSharingTheStore() throws Exception {
+        harness(Settings.defaults());
+        TestNode node = new TestNode(h.base, h.clock);
+        assertEquals(201, node.register(List.of(model), Optional.empty()).statusCode());
+        try (net.infernet.controlplane.testing.Harness other = new net.infernet.controlplane.testing.Harness(
+                h.store, h.settings)) {
+            byte[] body = TestNode.JSON.writeValueAsBytes(TestNode.JSON.createObjectNode().put("node_id", node.nodeId)
+                    .put("status", "online"));
+            String header = new net.infernet.protocol.auth.RequestSigner(node.key, h.clock)
+                    .sign("POST", "/api/v1/heartbeat", body);
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.util.function.Function<java.net.URI, HttpResponse<String>> send = base -> {
+                try {
+                    return http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/api/v1/heartbeat"))
+                            .header("Content-Type", "application/json")
+                            .header(net.infernet.protocol.auth.RequestSigner.HEADER, header)
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            assertEquals(200, send.apply(h.base).statusCode(), "the first use, at one instance");
+            HttpResponse<String> replay = send.apply(other.base);
+            assertEquals(401, replay.statusCode(), "the same request replayed to another instance: " + replay.body());
+            assertTrue(replay.body().contains("replayed"), replay.body());
+            assertEquals(401, send.apply(h.base).statusCode(), "and to the first one");
+            assertEquals(200, node.rebase(other.base, h.clock).heartbeat(List.of(model), 10).statusCode(),
+                    "a fresh signed request is welcome at the other instance");
+        }
+    }
+
+    @Test
     void withoutThePlaygroundAPlaceholderKeyIsRefused() throws Exception {
         harness(Settings.defaults());
         HttpResponse<String> r = new Client(h.base, "no-key-needed-for-playground").get("/v1/models");

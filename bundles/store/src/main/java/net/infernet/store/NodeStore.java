@@ -30,4 +30,13 @@ public interface NodeStore {
 
     /** Consumes a one-time registration token; {@code false} if unknown or already used. */
     boolean consumeRegistrationToken(String tokenHash, Instant at);
+
+    /**
+     * Records a signed request's nonce until {@code until} for every instance; {@code false} (a replay) when any
+     * instance recorded it before.
+     */
+    boolean claimNonce(String nonce, Instant until);
+
+    /** Forgets the nonces remembered until before {@code now}; returns how many. */
+    int purgeNonces(Instant now);
 }

@@ -406,6 +406,35 @@ abstract class StoreContract {
     }
 
     @Test
+    void aNonceIsClaimedOnceEvenByRacingInstancesAndPurgedAfterItsTime() throws Exception {
+        String nonce = uid("n").repeat(3);
+        assertTrue(store().claimNonce(nonce, T0.plusSeconds(300)));
+        assertFalse(store().claimNonce(nonce, T0.plusSeconds(300)), "a replay");
+        String raced = uid("r").repeat(3);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Boolean>> claims = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                claims.add(pool.submit(() -> {
+                    go.await();
+                    return store().claimNonce(raced, T0.plusSeconds(300));
+                }));
+            }
+            go.countDown();
+            int won = 0;
+            for (Future<Boolean> f : claims) {
+                won += f.get() ? 1 : 0;
+            }
+            assertEquals(1, won, "exactly one of eight racing instances accepts it");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertTrue(store().purgeNonces(T0.plusSeconds(301)) >= 2);
+        assertTrue(store().claimNonce(nonce, T0.plusSeconds(900)), "forgotten after its time");
+    }
+
+    @Test
     void pricesKeepTheirHistoryInEffectiveOrder() {
         String model = uid("m-");
         store().addPrice(new PriceRecord(model, Optional.of(3000L), T0.plusSeconds(60), T0));

@@ -59,6 +59,9 @@ public final class NodeRegistry implements NodeDirectory {
     private final Map<String, Heartbeat> unwritten = new ConcurrentHashMap<>();
     private final NodeTransitions transitions;
     private final Periodic syncing;
+    /** Syncs between purges of the shared nonces (one a minute at the default staleness). */
+    private static final int NONCE_PURGE_EVERY = 60;
+    private long syncs;
 
     @Activate
     public NodeRegistry(@Reference NodeStore store, ControlPlaneConfig config) {
@@ -69,7 +72,9 @@ public final class NodeRegistry implements NodeDirectory {
         this.store = store;
         this.settings = settings;
         this.clock = clock;
-        this.verifier = new RequestVerifier(clock, 100_000);
+        // a signed request is accepted once cluster-wide: every instance records its nonces in the store too
+        this.verifier = new RequestVerifier(clock, 100_000, RequestVerifier.DEFAULT_KEY_CACHE,
+                Optional.of(store::claimNonce));
         this.transitions = new NodeTransitions(settings.offlineAfter());
         reload();
         this.syncing = new Periodic("node-sync", Settings.STALENESS, this::sync);
@@ -96,6 +101,9 @@ public final class NodeRegistry implements NodeDirectory {
      * silent (or changed on another instance) since the last sync.
      */
     public synchronized void sync() {
+        if (++syncs % NONCE_PURGE_EVERY == 0) {
+            store.purgeNonces(clock.instant());
+        }
         List<Heartbeat> batch = new ArrayList<>(unwritten.values());
         if (!batch.isEmpty()) {
             store.heartbeats(batch);

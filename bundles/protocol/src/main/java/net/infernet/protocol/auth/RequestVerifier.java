@@ -29,6 +29,7 @@ public final class RequestVerifier {
 
     private final Clock clock;
     private final NonceCache nonces;
+    private final java.util.Optional<SharedNonces> shared;
     private final ConcurrentHashMap<String, ECPoint> keys = new ConcurrentHashMap<>();
     private final int maxKeys;
 
@@ -43,6 +44,15 @@ public final class RequestVerifier {
 
     /** As {@link #RequestVerifier(Clock, int)} with the size of the lifted-key cache (≥ 1). */
     public RequestVerifier(Clock clock, int maxNonces, int maxKeys) {
+        this(clock, maxNonces, maxKeys, java.util.Optional.empty());
+    }
+
+    /**
+     * As {@link #RequestVerifier(Clock, int, int)}; a nonce new to this verifier is also recorded in {@code shared}
+     * (after the signature verified), and a nonce some other verifier of the cluster accepted is a replay.
+     */
+    public RequestVerifier(Clock clock, int maxNonces, int maxKeys, java.util.Optional<SharedNonces> shared) {
+        this.shared = shared;
         if (maxKeys < 1) {
             throw new IllegalArgumentException("maxKeys must be positive");
         }
@@ -75,6 +85,10 @@ public final class RequestVerifier {
             case REPLAY -> throw unauthorized("X-Infernet-Auth nonce was already used (replayed request)");
             case FULL -> throw unauthorized("X-Infernet-Auth nonce cache is full; retry shortly");
             default -> {
+                if (shared.isPresent() && !shared.get().firstUse(h.nonceHex(),
+                        java.time.Instant.ofEpochSecond(now + NONCE_RETENTION_SECONDS))) {
+                    throw unauthorized("X-Infernet-Auth nonce was already used (replayed request)");
+                }
             }
         }
     }

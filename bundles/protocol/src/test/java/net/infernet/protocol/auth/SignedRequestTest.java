@@ -38,6 +38,22 @@ class SignedRequestTest {
     }
 
     @Test
+    void verifiersSharingTheirNoncesAcceptARequestOnceBetweenThem() {
+        java.util.Set<String> store = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        SharedNonces shared = (nonce, until) -> store.add(nonce);
+        RequestVerifier a = new RequestVerifier(clock, 100, 16, java.util.Optional.of(shared));
+        RequestVerifier b = new RequestVerifier(clock, 100, 16, java.util.Optional.of(shared));
+        String h = signer.sign("POST", "/api/v1/heartbeat", BODY);
+        a.verify("POST", "/api/v1/heartbeat", BODY, h, node.publicKeyHex());
+        assertUnauthorized("replayed", () -> b.verify("POST", "/api/v1/heartbeat", BODY, h, node.publicKeyHex()));
+        String forged = h.substring(0, 10) + (h.charAt(10) == 'a' ? 'b' : 'a') + h.substring(11);
+        int before = store.size();
+        assertUnauthorized("does not verify", () -> b.verify("POST", "/api/v1/heartbeat", BODY, forged,
+                node.publicKeyHex()));
+        assertEquals(before, store.size(), "a forged header never reaches the shared store");
+    }
+
+    @Test
     void signatureCoversTheDocumentedMessage() {
         String h = signer.sign("post", "/api/v1/heartbeat?x=1", BODY);
         String[] p = h.split("\\.");

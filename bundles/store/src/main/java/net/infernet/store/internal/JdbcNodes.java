@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import net.infernet.core.api.InfernetException;
 import net.infernet.store.Heartbeat;
 import net.infernet.store.NodeRecord;
 import net.infernet.store.NodeStore;
@@ -98,6 +99,25 @@ final class JdbcNodes implements NodeStore {
     public boolean consumeRegistrationToken(String tokenHash, Instant at) {
         return db.tx(c -> update(c, "UPDATE registration_tokens SET used_at = ? WHERE token_hash = ? "
                 + "AND used_at IS NULL", at.toEpochMilli(), tokenHash) == 1);
+    }
+
+    @Override
+    public boolean claimNonce(String nonce, Instant until) {
+        try {
+            return db.tx(c -> update(c, "INSERT INTO nonces (nonce, until_at) SELECT ?, ? WHERE NOT EXISTS "
+                    + "(SELECT 1 FROM nonces WHERE nonce = ?)", nonce, until.toEpochMilli(), nonce) == 1);
+        } catch (InfernetException e) {
+            // two instances inserting the same nonce at once: the primary key refuses the second (SQLSTATE 23505)
+            if (e.getCause() instanceof SQLException s && "23505".equals(s.getSQLState())) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public int purgeNonces(Instant now) {
+        return db.tx(c -> update(c, "DELETE FROM nonces WHERE until_at < ?", now.toEpochMilli()));
     }
 
     static boolean exists(Connection c, String nodeId) throws SQLException {

@@ -126,6 +126,16 @@ public class JdbcStore implements Store {
         return nodes.consumeRegistrationToken(tokenHash, at);
     }
 
+    @Override
+    public boolean claimNonce(String nonce, Instant until) {
+        return nodes.claimNonce(nonce, until);
+    }
+
+    @Override
+    public int purgeNonces(Instant now) {
+        return nodes.purgeNonces(now);
+    }
+
     // ---- jobs
 
     @Override

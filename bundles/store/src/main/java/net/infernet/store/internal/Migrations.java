@@ -19,7 +19,7 @@ final class Migrations {
     static final List<String> SCRIPTS = List.of("V1__init.sql", "V2__upload_started.sql", "V3__job_serials.sql",
             "V4__node_channel.sql", "V5__node_operator.sql", "V6__points.sql", "V7__admin_tokens.sql",
             "V8__accounts.sql", "V9__account_logins.sql", "V10__prices.sql",
-            "V11__jobs_node_index.sql");
+            "V11__jobs_node_index.sql", "V12__nonces.sql");
 
     private Migrations() {
     }
