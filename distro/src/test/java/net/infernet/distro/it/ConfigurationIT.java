@@ -48,15 +48,8 @@ public class ConfigurationIT {
         TestBundles.write(deploy.resolve("env-consumer.jar"), "net.infernet.it.env.consumer",
                 Map.of("Infernet-Env", "INFERNET_IT_HOST=" + PID + "/host, INFERNET_IT_UNSET=" + PID + "/port"));
 
-        Dictionary<String, Object> props = await(() -> {
-            try {
-                Dictionary<String, Object> p = configAdmin.getConfiguration(PID, "?").getProperties();
-                return p != null && "from-file".equals(p.get("model")) && "http://127.0.0.1:9".equals(p.get("host"))
-                        ? Optional.of(p) : Optional.empty();
-            } catch (java.io.IOException e) {
-                return Optional.empty();
-            }
-        });
+        Dictionary<String, Object> props = awaitConfig(PID, p -> "from-file".equals(p.get("model"))
+                && "http://127.0.0.1:9".equals(p.get("host")));
         assertEquals("the environment wins over the file", "http://127.0.0.1:9", props.get("host"));
         assertEquals("the file fills what the environment does not set", "from-file", props.get("model"));
         assertEquals("an unset variable leaves the property alone", null, props.get("port"));
@@ -78,18 +71,24 @@ public class ConfigurationIT {
         TestBundles.write(deploy.resolve("book-consumer.jar"), "net.infernet.it.book.consumer",
                 Map.of("Infernet-Env", "INFERNET_IT_BOOK_HOST=" + pid + "/host, INFERNET_IT_HOST=" + pid + "/env"));
 
-        Dictionary<String, Object> props = await(() -> {
+        Dictionary<String, Object> props = awaitConfig(pid, p -> "from-file".equals(p.get("model"))
+                && "http://from-config-json:2".equals(p.get("host")));
+        assertEquals("config.json's book key wins over the .cfg file", "http://from-config-json:2", props.get("host"));
+        assertEquals("the environment wins over config.json", "http://127.0.0.1:9", props.get("env"));
+        assertEquals("the file fills the rest", "from-file", props.get("model"));
+    }
+
+    /** The PID's configuration once it has reached the state {@code reached} tests. */
+    private Dictionary<String, Object> awaitConfig(String pid,
+            java.util.function.Predicate<Dictionary<String, Object>> reached) throws InterruptedException {
+        return await(() -> {
             try {
                 Dictionary<String, Object> p = configAdmin.getConfiguration(pid, "?").getProperties();
-                return p != null && "from-file".equals(p.get("model"))
-                        && "http://from-config-json:2".equals(p.get("host")) ? Optional.of(p) : Optional.empty();
+                return p != null && reached.test(p) ? Optional.of(p) : Optional.empty();
             } catch (java.io.IOException e) {
                 return Optional.empty();
             }
         });
-        assertEquals("config.json's book key wins over the .cfg file", "http://from-config-json:2", props.get("host"));
-        assertEquals("the environment wins over config.json", "http://127.0.0.1:9", props.get("env"));
-        assertEquals("the file fills the rest", "from-file", props.get("model"));
     }
 
     private static <T> T await(java.util.function.Supplier<Optional<T>> probe) throws InterruptedException {

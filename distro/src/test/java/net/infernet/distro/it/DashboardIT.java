@@ -83,7 +83,7 @@ class DashboardIT {
         nodeKey = KeyLayout.nodeKey(nodeDir);
         KeyFiles.loadOrCreate(nodeKey);
         node = demoNode(nodeDir).start();
-        nodeId = nodeId(node);
+        nodeId = node.awaitNodeId();
         assertEquals(200, admin.post("/api/v1/admin/nodes/" + nodeId + "/approve", "{}"));
         admin.awaitModel(MODEL);
 
@@ -92,7 +92,7 @@ class DashboardIT {
         Files.writeString(waitingDir.resolve("config/config.json"), ClientApi.JSON.writeValueAsString(
                 Map.of("node", Map.of("name", XSS))));
         waiting = demoNode(waitingDir).start();
-        waitingId = nodeId(waiting);
+        waitingId = waiting.awaitNodeId();
 
         signUp(clientEmail, "client");
         signUp(promotedEmail, "client");
@@ -375,20 +375,5 @@ class DashboardIT {
         List<String> list = new ArrayList<>();
         array.forEach(n -> list.add(n.asText()));
         return list;
-    }
-
-    /** The node's id, once it has registered (its own status API says; a node waiting for approval has one too). */
-    private static String nodeId(DistributionProcess node) throws InterruptedException {
-        return ClientApi.await("node registered", 120, () -> {
-            try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
-                        URI.create(node.url() + "/api/v1/node/status")).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
-                JsonNode s = ClientApi.JSON.readTree(r.body());
-                return s.path("node_id").isTextual() ? Optional.of(s.get("node_id").asText()) : Optional.empty();
-            } catch (Exception notYet) {
-                return Optional.empty();
-            }
-        });
     }
 }

@@ -59,6 +59,22 @@ final class DistributionProcess implements AutoCloseable {
         return port;
     }
 
+    /** A node's id, once it has registered (its own status API says; a node waiting for approval has one too). */
+    String awaitNodeId() throws InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        return ClientApi.await("node registered", 120, () -> {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url() + "/api/v1/node/status"))
+                        .GET().build(), HttpResponse.BodyHandlers.ofString());
+                com.fasterxml.jackson.databind.JsonNode s = ClientApi.JSON.readTree(r.body());
+                return s.path("node_id").isTextual() ? java.util.Optional.of(s.get("node_id").asText())
+                        : java.util.Optional.empty();
+            } catch (Exception notYet) {
+                return java.util.Optional.empty();
+            }
+        });
+    }
+
     String url() {
         return "http://127.0.0.1:" + port;
     }

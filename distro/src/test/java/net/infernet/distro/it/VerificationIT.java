@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -28,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class VerificationIT {
     private static final String MODEL = DemoModel.NAME;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
     void aNodeWhoseGreedyCanariesDifferIsDemotedAndLosesItsTraffic(@TempDir Path home) throws Exception {
@@ -62,8 +57,8 @@ class VerificationIT {
                 node.env("INFERNET_CONTROL_PLANE", cp.url()).env("INFERNET_DEMO", "true")
                         .env("INFERNET_BACKEND", "llamacpp-embedded").start();
             }
-            String refId = nodeId(reference);
-            String cheatId = nodeId(cheater);
+            String refId = reference.awaitNodeId();
+            String cheatId = cheater.awaitNodeId();
             client.awaitModel(MODEL);
 
             // both serve jobs; the cheater's greedy text is not the reference's
@@ -106,20 +101,5 @@ class VerificationIT {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-    }
-
-    /** The node's id, once it has registered (its own status API says). */
-    private static String nodeId(DistributionProcess node) throws InterruptedException {
-        return ClientApi.await("node registered", 120, () -> {
-            try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
-                        URI.create(node.url() + "/api/v1/node/status")).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
-                JsonNode s = ClientApi.JSON.readTree(r.body());
-                return s.path("node_id").isTextual() ? Optional.of(s.get("node_id").asText()) : Optional.empty();
-            } catch (Exception notYet) {
-                return Optional.empty();
-            }
-        });
     }
 }

@@ -9,7 +9,6 @@ import net.infernet.store.NodeRecord;
 
 /** A node and its commands as the account API shows them to their operator. */
 final class NodeJson {
-    static final String REJECTED = NodeRecord.REJECTED;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private NodeJson() {
@@ -17,7 +16,7 @@ final class NodeJson {
 
     /** {@code approved}, {@code pending} or {@code rejected}. */
     static String approval(NodeRecord n) {
-        return n.approved() ? "approved" : n.status().equals(REJECTED) ? REJECTED : "pending";
+        return n.approved() ? "approved" : n.status().equals(NodeRecord.REJECTED) ? NodeRecord.REJECTED : "pending";
     }
 
     static ObjectNode node(ObjectMapper mapper, OperatorNodes.NodeView v) {
