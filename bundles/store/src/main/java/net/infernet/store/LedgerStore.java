@@ -15,6 +15,9 @@ public interface LedgerStore {
 
     Earnings earnings(String nodeId, int recentLimit);
 
+    /** The ledgers of these nodes together: unclaimed, paid out and jobs (no recent receipts). */
+    Earnings earnings(List<String> nodeIds);
+
     /** The receipts of these nodes since {@code since}, summed per UTC day, oldest first. */
     List<DailyEarning> dailyEarnings(List<String> nodeIds, Instant since);
 

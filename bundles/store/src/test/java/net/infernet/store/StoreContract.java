@@ -509,6 +509,16 @@ abstract class StoreContract {
                 new DailyEarning(day2.getEpochSecond() / 86400, 2, 2550)),
                 store().dailyEarnings(List.of(a.id(), b.id()), day1.minusSeconds(60)));
         assertEquals(List.of(), store().dailyEarnings(List.of(), day1));
+        Earnings both = store().earnings(List.of(a.id(), b.id()));
+        assertEquals(3400, both.unclaimedMicro(), "the credits of a and b, not of the other node");
+        assertEquals(0, both.paidOutMicro());
+        assertEquals(3, both.jobsCompleted());
+        assertEquals(1, store().markRedeemed(a.id(), List.of(store().earnings(a.id(), 5).recent().get(0).jobId()),
+                day2));
+        Earnings after = store().earnings(List.of(a.id(), b.id()));
+        assertEquals(3400, after.unclaimedMicro() + after.paidOutMicro(), "a payout moves, never adds");
+        assertTrue(after.paidOutMicro() > 0);
+        assertEquals(new Earnings(0, 0, 0, List.of()), store().earnings(List.of()));
     }
 
     @Test

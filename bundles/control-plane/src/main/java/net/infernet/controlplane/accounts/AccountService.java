@@ -132,7 +132,7 @@ public final class AccountService implements Accounts, SessionIssuer {
         }
         Instant now = clock.instant();
         signups.locked(now, "ip:" + ip).ifPresent(LockedOut::thrown);
-        signups.fail(now, "ip:" + ip); // every sign-up counts against the address
+        signups.count(now, "ip:" + ip); // every sign-up counts against the address
         AccountRecord a = new AccountRecord("acc_" + Hashing.randomHex(8), Optional.of(email), Optional.of(hash(password)),
                 Optional.empty(), role, Optional.empty(), Optional.empty(), now);
         if (!store.insertAccount(a)) {
@@ -151,7 +151,7 @@ public final class AccountService implements Accounts, SessionIssuer {
         Optional<AccountRecord> a = email.length() > 254 ? Optional.empty() : store.accountByEmail(email.strip());
         boolean ok = verify(a.flatMap(AccountRecord::passwordHash), password.length() > MAX_PASSWORD ? "" : password);
         if (!ok || a.isEmpty()) {
-            throttle.fail(clock.instant(), emailKey, ipKey);
+            throttle.count(clock.instant(), emailKey, ipKey);
             LOG.info("event=sign_in_failed method=password ip={}", ip);
             throw new InfernetException(ErrorCode.UNAUTHORIZED, "invalid email or password");
         }
@@ -317,18 +317,18 @@ public final class AccountService implements Accounts, SessionIssuer {
     }
 
     private String hash(String password) {
-        hashing.acquireUninterruptibly();
-        try {
-            return Passwords.hash(password);
-        } finally {
-            hashing.release();
-        }
+        return gated(() -> Passwords.hash(password));
     }
 
     private boolean verify(Optional<String> phc, String password) {
+        return gated(() -> Passwords.verify(phc, password));
+    }
+
+    /** One Argon2id run under the gate that bounds how many run at once. */
+    private <T> T gated(java.util.function.Supplier<T> argon2) {
         hashing.acquireUninterruptibly();
         try {
-            return Passwords.verify(phc, password);
+            return argon2.get();
         } finally {
             hashing.release();
         }

@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Failed attempts per key ({@code email:…}, {@code ip:…}) in a window that starts at the first failure: at
+ * Counted attempts per key (failed sign-ins; every sign-up) ({@code email:…}, {@code ip:…}) in a window that starts at the first failure: at
  * {@code max} failures the key is locked until the window ends. Known and unknown emails count alike, so a lock-out
  * tells nothing about which accounts exist. In memory, per instance (bounded: a flood of distinct keys resets it).
  */
@@ -40,7 +40,8 @@ final class LoginThrottle {
         return wait > 0 ? Optional.of(wait) : Optional.empty();
     }
 
-    void fail(Instant now, String... keys) {
+    /** Counts an attempt (a failed sign-in, or any sign-up) against each key. */
+    void count(Instant now, String... keys) {
         if (failures.size() >= MAX_KEYS) {
             failures.clear();
         }

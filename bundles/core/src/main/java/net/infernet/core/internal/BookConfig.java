@@ -29,23 +29,41 @@ final class BookConfig {
     private static final Logger LOG = LoggerFactory.getLogger(BookConfig.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private final JsonNode root;
+    /** The file's modification time when it was read (0: no file). */
+    private final long readModified;
 
-    private BookConfig(JsonNode root) {
+    private BookConfig(JsonNode root, long readModified) {
         this.root = root;
+        this.readModified = readModified;
+    }
+
+    /** This one while the file is unchanged, else the file read again. */
+    BookConfig current(Optional<Path> configDir) {
+        return modified(configDir) == readModified ? this : in(configDir);
+    }
+
+    private static long modified(Optional<Path> configDir) {
+        try {
+            Optional<Path> file = configDir.map(d -> d.resolve("config.json")).filter(Files::isRegularFile);
+            return file.isPresent() ? Files.getLastModifiedTime(file.get()).toMillis() : 0;
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     /** {@code <configDir>/config.json}; an absent or unreadable file reads as empty (said once in the log). */
     static BookConfig in(Optional<Path> configDir) {
         Optional<Path> file = configDir.map(d -> d.resolve("config.json")).filter(Files::isRegularFile);
+        long modified = modified(configDir);
         if (file.isEmpty()) {
-            return new BookConfig(JSON.createObjectNode());
+            return new BookConfig(JSON.createObjectNode(), modified);
         }
         try {
             JsonNode root = JSON.readTree(file.get().toFile());
-            return new BookConfig(root != null && root.isObject() ? root : JSON.createObjectNode());
+            return new BookConfig(root != null && root.isObject() ? root : JSON.createObjectNode(), modified);
         } catch (IOException e) {
             LOG.warn("event=config_unreadable file={} error=\"{}\"", file.get(), e.getMessage());
-            return new BookConfig(JSON.createObjectNode());
+            return new BookConfig(JSON.createObjectNode(), modified);
         }
     }
 

@@ -95,7 +95,7 @@ public final class EnvironmentConfigurer implements ConfigurationListener {
 
     /** Writes every set variable bound to {@code pid} into its configuration, if it differs. */
     private void apply(String pid) {
-        book = BookConfig.in(configDir); // read again: an operator may have edited it since
+        book = book.current(configDir); // parsed again only when the file changed
         Dictionary<String, Object> wanted = new Hashtable<>();
         bindings.values().stream().flatMap(Collection::stream).filter(b -> b.pid().equals(pid))
                 .forEach(b -> value(b.variable()).ifPresent(v -> wanted.put(b.property(), v)));

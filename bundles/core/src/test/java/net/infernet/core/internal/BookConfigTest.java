@@ -33,6 +33,11 @@ class BookConfigTest {
         assertEquals(Optional.empty(), c.value("VLLM_INSTANCES"), "not a single value");
         assertEquals(Optional.empty(), c.value("SERVED_MODELS"), "read by the node's profile, not a variable");
         c.warnUnsupported(); // names vllm_instances in the log
+        org.junit.jupiter.api.Assertions.assertSame(c, c.current(Optional.of(dir)), "unchanged: not read again");
+        Files.writeString(dir.resolve("config.json"), "{\"ollama_host\": \"http://edited:1\"}");
+        Files.setLastModifiedTime(dir.resolve("config.json"), java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(dir.resolve("config.json")).toMillis() + 2000));
+        assertEquals(Optional.of("http://edited:1"), c.current(Optional.of(dir)).value("OLLAMA_HOST"), "edited");
     }
 
     @Test

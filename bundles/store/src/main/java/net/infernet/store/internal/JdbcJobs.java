@@ -92,8 +92,7 @@ final class JdbcJobs implements JobStore {
         if (nodeIds.isEmpty()) {
             return List.of();
         }
-        String marks = String.join(",", java.util.Collections.nCopies(nodeIds.size(), "?"));
-        return db.tx(c -> all(c, "SELECT " + COLUMNS + " FROM jobs WHERE node_id IN (" + marks + ") "
+        return db.tx(c -> all(c, "SELECT " + COLUMNS + " FROM jobs WHERE node_id IN (" + Sql.marks(nodeIds) + ") "
                 + "ORDER BY created_at DESC, id DESC FETCH FIRST " + limit + " ROWS ONLY", JdbcJobs::row,
                 nodeIds.toArray()));
     }

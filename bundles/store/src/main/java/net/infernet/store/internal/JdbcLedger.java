@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -91,15 +90,27 @@ final class JdbcLedger implements LedgerStore {
         if (nodeIds.isEmpty()) {
             return List.of();
         }
-        String marks = String.join(",", Collections.nCopies(nodeIds.size(), "?"));
-        Object[] args = new Object[nodeIds.size() + 1];
-        args[0] = since.toEpochMilli();
-        for (int i = 0; i < nodeIds.size(); i++) {
-            args[i + 1] = nodeIds.get(i);
-        }
         return db.tx(c -> all(c, "SELECT created_at / 86400000 AS d, COUNT(*), COALESCE(SUM(net_micro), 0) "
-                + "FROM receipts WHERE created_at >= ? AND node_id IN (" + marks + ") GROUP BY created_at / 86400000 "
-                + "ORDER BY d", rs -> new DailyEarning(rs.getLong(1), rs.getLong(2), rs.getLong(3)), args));
+                + "FROM receipts WHERE created_at >= ? AND node_id IN (" + Sql.marks(nodeIds) + ") "
+                + "GROUP BY created_at / 86400000 ORDER BY d",
+                rs -> new DailyEarning(rs.getLong(1), rs.getLong(2), rs.getLong(3)),
+                Sql.args(since.toEpochMilli(), nodeIds)));
+    }
+
+    @Override
+    public Earnings earnings(List<String> nodeIds) {
+        if (nodeIds.isEmpty()) {
+            return new Earnings(0, 0, 0, List.of());
+        }
+        String in = "node_id IN (" + Sql.marks(nodeIds) + ")";
+        Object[] ids = nodeIds.toArray();
+        return db.tx(c -> {
+            long[] sums = one(c, "SELECT COALESCE(SUM(CASE WHEN kind = 'credit' THEN amount_micro ELSE 0 END), 0), "
+                    + "COALESCE(SUM(CASE WHEN kind = 'payout' THEN amount_micro ELSE 0 END), 0) FROM ledger WHERE "
+                    + in, rs -> new long[] {rs.getLong(1), rs.getLong(2)}, ids).orElse(new long[2]);
+            long jobs = one(c, "SELECT COUNT(*) FROM receipts WHERE " + in, rs -> rs.getLong(1), ids).orElse(0L);
+            return new Earnings(sums[0] - sums[1], sums[1], jobs, List.of());
+        });
     }
 
     @Override

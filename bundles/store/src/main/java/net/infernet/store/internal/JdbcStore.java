@@ -311,6 +311,11 @@ public class JdbcStore implements Store {
     }
 
     @Override
+    public Earnings earnings(List<String> nodeIds) {
+        return ledger.earnings(nodeIds);
+    }
+
+    @Override
     public List<DailyEarning> dailyEarnings(List<String> nodeIds, Instant since) {
         return ledger.dailyEarnings(nodeIds, since);
     }

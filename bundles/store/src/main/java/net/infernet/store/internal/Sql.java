@@ -55,6 +55,21 @@ final class Sql {
         return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(v));
     }
 
+    /** {@code ?,?,?}: one placeholder per value, for {@code IN (...)}. */
+    static String marks(List<?> values) {
+        return String.join(",", java.util.Collections.nCopies(values.size(), "?"));
+    }
+
+    /** {@code first} followed by {@code rest}, as the arguments of one statement. */
+    static Object[] args(Object first, List<?> rest) {
+        Object[] a = new Object[rest.size() + 1];
+        a[0] = first;
+        for (int i = 0; i < rest.size(); i++) {
+            a[i + 1] = rest.get(i);
+        }
+        return a;
+    }
+
     static String join(List<String> values) {
         return String.join("\n", values);
     }
